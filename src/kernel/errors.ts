@@ -1,0 +1,41 @@
+/**
+ * The one error catalogue. Domain code throws AppError with a stable snake_case code; the HTTP edge maps the
+ * code to a status (see httpStatusOf) and renders one JSON shape: { error, message, details? }.
+ * Domain code never knows about HTTP.
+ */
+export const ERROR_CATALOGUE = {
+  not_found: { status: 404, en: 'Not found', zh: '未找到' },
+  standard_not_found: { status: 404, en: 'No standard with this number or id', zh: '未找到该标准' },
+  invalid_identifier: { status: 400, en: 'The identifier does not parse', zh: '无法识别的标准号' },
+  invalid_query: { status: 400, en: 'Invalid query parameter', zh: '查询参数无效' },
+  invalid_input: { status: 400, en: 'Invalid input', zh: '输入无效' },
+  invalid_config: { status: 500, en: 'Invalid configuration', zh: '配置无效' },
+  unknown_importer: { status: 400, en: 'No importer with this name', zh: '没有该名称的导入器' },
+  import_failed: { status: 422, en: 'The import failed', zh: '导入失败' },
+  payload_too_large: { status: 413, en: 'Request body too large', zh: '请求体过大' },
+  rate_limited: { status: 429, en: 'Too many requests', zh: '请求过于频繁' },
+  internal_error: { status: 500, en: 'Internal error', zh: '内部错误' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** An error with a stable code from ERROR_CATALOGUE; `details` is safe to show to the client. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: Record<string, unknown>;
+  constructor(code: ErrorCode, message?: string, details?: Record<string, unknown>) {
+    super(message ?? ERROR_CATALOGUE[code].en);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** HTTP status for a catalogue code (used only by the web/API edge). */
+export function httpStatusOf(code: ErrorCode): number {
+  return ERROR_CATALOGUE[code].status;
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
