@@ -14,8 +14,6 @@ import type {
 } from '../ports.js';
 import { inverseRelation } from '../vocabularies.js';
 
-/** Statuses that count as "the current edition" when a number is given without a year. */
-const CURRENT_LIKE = ['current', 'to-be-implemented'];
 
 /**
  * The catalogue store on Kysely: dialect-neutral SQL, so the SQLite default and the PostgreSQL adapter share it.
@@ -178,13 +176,14 @@ export class KyselyCatalogueStore implements CatalogueStore {
     if (byNorm) return this.get(byNorm.std_id);
     const parsed = parseIdentifier(input);
     if (!parsed || parsed.year !== undefined) return null;
-    // A number without a year resolves to the current edition (else the newest one).
+    // A number without a year resolves to the edition in force; else one released but not yet in force; else the
+    // newest edition.
     const family = parsed.familyKey.toUpperCase();
     const best = await this.db
       .selectFrom('standard')
       .select('id')
       .where('family', '=', family)
-      .orderBy(sql`case when status in (${sql.join(CURRENT_LIKE)}) then 0 else 1 end`)
+      .orderBy(sql`case status when 'current' then 0 when 'to-be-implemented' then 1 else 2 end`)
       .orderBy('year', 'desc')
       .orderBy('date_key', 'desc')
       .executeTakeFirst();
