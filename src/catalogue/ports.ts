@@ -45,6 +45,11 @@ export interface RecordIndexer {
 export interface CatalogueStore {
   /** Writes one record and its children in one transaction (with its event and index update); idempotent. */
   upsert(record: StandardRecord, ctx: { actor: string }): Promise<UpsertOutcome>;
+  /**
+   * Writes many records in one transaction, each record atomic (a savepoint): a failing record is rolled back
+   * alone and returned as { error }; the others commit together. Same result as upsert per record, fewer commits.
+   */
+  upsertMany(records: StandardRecord[], ctx: { actor: string }): Promise<(UpsertOutcome | { error: Error })[]>;
   /** Deletes a record (event recorded). */
   remove(id: string, ctx: { actor: string }): Promise<boolean>;
   get(id: string): Promise<StandardRecord | null>;

@@ -185,6 +185,26 @@ export function catalogueStoreContract(name: string, make: () => Promise<StoreHa
       }
     });
 
+    it('writes a batch with each record atomic: a failing record leaves no trace, the others commit', async () => {
+      const h = await make();
+      try {
+        // A record missing its required status fails inside the database after its parent row would be written.
+        const broken = { ...record({ id: 'GB-1-2000', number: 'GB 1-2000' }), status: undefined } as unknown as StandardRecord;
+        const out = await h.store.upsertMany([gb2008, broken, gb2024], { actor: 'batch' });
+        expect(out[0]).toBe('created');
+        expect(out[1]).toEqual({ error: expect.any(Error) });
+        expect(out[2]).toBe('created');
+        expect(await h.store.get('GB-1-2000')).toBeNull();
+        expect(await h.store.resolve('GB 1-2000')).toBeNull();
+        expect(await h.eventCount()).toBe(2);
+        const again = await h.store.upsertMany([gb2008, gb2024], { actor: 'batch' });
+        expect(again).toEqual(['unchanged', 'unchanged']);
+        expect(await h.eventCount()).toBe(2);
+      } finally {
+        await h.close();
+      }
+    });
+
     it('has an append-only event log', async () => {
       const h = await make();
       try {

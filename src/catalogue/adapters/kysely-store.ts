@@ -27,8 +27,50 @@ export class KyselyCatalogueStore implements CatalogueStore {
   ) {}
 
   async upsert(record: StandardRecord, ctx: { actor: string }): Promise<UpsertOutcome> {
-    const hash = contentHash(record);
-    return this.db.transaction().execute(async (tx) => {
+    return this.db.transaction().execute((tx) => this.write(tx, record, ctx, contentHash(record)));
+  }
+
+  async upsertMany(records: StandardRecord[], ctx: { actor: string }): Promise<(UpsertOutcome | { error: Error })[]> {
+    if (!records.length) return [];
+    const hashes = records.map((r) => contentHash(r));
+    // Skip records whose stored hash is identical before opening a write transaction (re-imports are mostly that).
+    const stored = new Map<string, string>();
+    for (let i = 0; i < records.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('standard')
+        .select(['id', 'content_hash'])
+        .where('id', 'in', records.slice(i, i + 500).map((r) => r.id))
+        .execute();
+      for (const r of rows) stored.set(r.id, r.content_hash);
+    }
+    const results: (UpsertOutcome | { error: Error })[] = records.map((r, i) => (stored.get(r.id) === hashes[i] ? 'unchanged' : 'created'));
+    if (results.every((r) => r === 'unchanged')) return results;
+    const trx = await this.db.startTransaction().execute();
+    try {
+      for (let i = 0; i < records.length; i++) {
+        if (results[i] === 'unchanged') continue;
+        // Each record is atomic inside the batch: a savepoint rolls back a failing record alone.
+        const sp = await trx.savepoint('rec').execute();
+        try {
+          results[i] = await this.write(sp, records[i], ctx, hashes[i]);
+          await sp.releaseSavepoint('rec').execute();
+        } catch (e) {
+          await sp.rollbackToSavepoint('rec').execute();
+          await sp.releaseSavepoint('rec').execute();
+          results[i] = { error: e as Error };
+        }
+      }
+      await trx.commit().execute();
+    } catch (e) {
+      await trx.rollback().execute().catch(() => undefined);
+      throw e;
+    }
+    return results;
+  }
+
+  /** Writes one record inside an open transaction; compares the content hash first (idempotence). */
+  private async write(tx: Transaction<Database>, record: StandardRecord, ctx: { actor: string }, hash: string): Promise<UpsertOutcome> {
+    {
       const existing = await tx
         .selectFrom('standard')
         .select(['content_hash', 'record', 'created_at'])
@@ -76,7 +118,7 @@ export class KyselyCatalogueStore implements CatalogueStore {
         })
         .execute();
       return existing ? 'updated' : 'created';
-    });
+    }
   }
 
   async remove(id: string, ctx: { actor: string }): Promise<boolean> {
