@@ -101,7 +101,11 @@ export interface ContentDocument {
   edition: string;
   lang: string;
   title: string;
-  source: { format: string; ref: string; sha256: string; mediaType: string };
+  /**
+   * Where the text came from. `parser` names the parser and its version ('rfc-text@1'): with the source hash it
+   * explains why a re-import of the same bytes produced a different tree.
+   */
+  source: { format: string; ref: string; sha256: string; mediaType: string; parser?: string };
   front: Section[];
   body: Section[];
   back: Section[];

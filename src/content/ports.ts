@@ -27,6 +27,16 @@ export interface StoredSection {
 }
 
 /**
+ * Something that must be updated in the same transaction as a stored text (the clause search index). `tx` is the
+ * adapter's transaction handle (a Kysely Transaction<Database> for the SQL adapters). put() calls remove() for a
+ * replaced document before index(); `sections` are the flat rows just written, in document order.
+ */
+export interface ContentIndexer {
+  index(tx: unknown, docId: number, doc: ContentDocument, sections: StoredSection[]): Promise<void>;
+  remove(tx: unknown, docId: number): Promise<void>;
+}
+
+/**
  * The content storage port. put() writes a whole document (tree, flat sections, original source bytes) in one
  * transaction with its event and index updates; re-putting the same source is 'unchanged' (idempotent).
  */

@@ -16,7 +16,7 @@ export interface RunOptions {
  * 'import.run' event). An unreadable source becomes an 'abort' diagnostic, never a crash; the report says all.
  */
 export async function runImport(
-  deps: { db: Kysely<Database>; clock: Clock } & Pick<ImportContext, 'catalogue' | 'classifications'>,
+  deps: { db: Kysely<Database>; clock: Clock } & Pick<ImportContext, 'catalogue' | 'classifications' | 'content'>,
   importerName: string,
   source: string,
   opts: RunOptions = {},
@@ -34,6 +34,7 @@ export async function runImport(
     await importer.run(source, {
       catalogue: deps.catalogue,
       classifications: deps.classifications,
+      content: deps.content,
       log,
       actor,
       progress: (d, t) => opts.onProgress?.(d, t),

@@ -1,11 +1,14 @@
 import type { CatalogueStore } from '../catalogue/ports.js';
 import type { ClassificationStore } from '../classification/ports.js';
+import type { ContentStore } from '../content/ports.js';
 import type { DiagnosticLog } from '../kernel/diagnostics.js';
 
 /** What an importer gets: stores (ports only), the diagnostic log, the actor and a progress callback. */
 export interface ImportContext {
   catalogue: CatalogueStore;
   classifications: ClassificationStore;
+  /** Full-text store, for importers that bring texts (sts); absent when the run has none (texts are then skipped, with a diagnostic). */
+  content?: ContentStore;
   log: DiagnosticLog;
   actor: string;
   /** Report progress: done units and, when known, the total. */
