@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The site's only stylesheet, kept in a module (not a .css file) so the TypeScript build carries it to dist/
+ * without a copy step. Served from /assets/site.css with a content-hash query for long caching.
+ * No JavaScript and no inline styles anywhere: the Content-Security-Policy forbids both.
+ */
+export const SITE_CSS = `
+:root{--fg:#1d2330;--muted:#5b6475;--bg:#fff;--soft:#f4f6f9;--line:#d9dee7;--accent:#0b5cad;--mark:#ffe58a;
+--ok:#176b35;--okbg:#e3f4e8;--warn:#7a4b00;--warnbg:#fff1d6;--bad:#8a1c1c;--badbg:#fbe4e4;--neutral:#475063;--neutralbg:#eceff4}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;color:var(--fg);background:var(--bg);line-height:1.6;
+font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"PingFang SC","Hiragino Sans GB","Microsoft YaHei","WenQuanYi Micro Hei","Noto Sans CJK SC","Source Han Sans SC",sans-serif}
+a{color:var(--accent)}
+a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #7fb0e6;outline-offset:1px}
+.skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:4px 8px;z-index:2}
+header.site{background:var(--soft);border-bottom:1px solid var(--line);padding:.5rem 0}
+header.site .bar{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.5rem;max-width:72rem;margin:0 auto;padding:0 1rem}
+.brand{font-weight:700;font-size:1.25rem;text-decoration:none;color:var(--fg)}
+header.site nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem}
+header.site nav a{text-decoration:none}
+header.site nav a.lang{border:1px solid var(--line);border-radius:4px;padding:0 .5rem;background:#fff}
+.hsearch,.bigsearch{display:flex;gap:.5rem;max-width:72rem;margin:.5rem auto 0}
+.hsearch{padding:0 1rem}
+.hsearch input,.bigsearch input{flex:1;min-width:0;font:inherit;padding:.4rem .6rem;border:1px solid var(--line);border-radius:4px}
+.bigsearch input{font-size:1.15rem;padding:.6rem .8rem}
+button{font:inherit;padding:.4rem 1rem;border:1px solid var(--accent);background:var(--accent);color:#fff;border-radius:4px;cursor:pointer}
+select,.filters input{font:inherit;padding:.3rem;border:1px solid var(--line);border-radius:4px;max-width:100%}
+main{max-width:72rem;margin:0 auto;padding:1rem}
+footer.site{border-top:1px solid var(--line);color:var(--muted);font-size:.875rem;padding:1rem;text-align:center}
+h1{font-size:1.6rem;line-height:1.3;margin:.5rem 0 1rem}
+h2{font-size:1.2rem;margin:1.5rem 0 .5rem;border-bottom:1px solid var(--line);padding-bottom:.25rem}
+h3{font-size:1rem;margin:1rem 0 .25rem}
+.muted,.crumbs,.meta{color:var(--muted)}
+.crumbs ol{list-style:none;padding:0;margin:0 0 .5rem;display:flex;flex-wrap:wrap;font-size:.9rem}
+.crumbs li+li::before{content:"›";padding:0 .4rem}
+.badge{display:inline-block;font-size:.8rem;line-height:1.4;padding:0 .45rem;border-radius:3px;white-space:nowrap;background:var(--neutralbg);color:var(--neutral);vertical-align:middle}
+.badge.current{background:var(--okbg);color:var(--ok)}
+.badge.to-be-implemented,.badge.draft,.badge.under-development{background:var(--warnbg);color:var(--warn)}
+.badge.replaced,.badge.abolished,.badge.withdrawn,.badge.obsoleted,.badge.cancelled{background:var(--badbg);color:var(--bad)}
+mark{background:var(--mark);color:inherit;padding:0 .05em}
+.layout{display:grid;grid-template-columns:15rem 1fr;gap:1.5rem}
+@media (max-width:48rem){.layout{grid-template-columns:1fr}.facets{order:2}}
+.facets h3{font-size:.95rem;margin-top:1rem}
+.facets ul{list-style:none;padding:0;margin:0}
+.facets li a{text-decoration:none;display:flex;justify-content:space-between;gap:.5rem}
+.facets li a.on{font-weight:700}
+.facets li a.on::before{content:"✓ "}
+.count{color:var(--muted);font-variant-numeric:tabular-nums}
+.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.5rem 0}
+.filters label{display:flex;flex-direction:column;font-size:.85rem;color:var(--muted)}
+.filters input{width:6rem}
+.chips{display:flex;flex-wrap:wrap;gap:.4rem;list-style:none;padding:0;margin:.5rem 0}
+.chips a{display:inline-block;border:1px solid var(--line);border-radius:999px;padding:0 .6rem;text-decoration:none;font-size:.9rem}
+.chips a::after{content:" ×"}
+ol.hits{list-style:none;padding:0;margin:0}
+.hit{padding:.75rem 0;border-bottom:1px solid var(--line)}
+.hit .num{font-weight:700;margin-right:.5rem}
+.hit .t{margin:.15rem 0}
+.hit .t2{color:var(--muted);font-size:.9rem;margin:0}
+.lineage{font-size:.9rem;margin:.25rem 0 0}
+.pager{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:1rem 0}
+.pager a,.pager span{padding:.1rem .6rem;border:1px solid var(--line);border-radius:4px;text-decoration:none}
+.pager [aria-current]{background:var(--accent);color:#fff;border-color:var(--accent)}
+dl.fields{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr;gap:.35rem 1rem;margin:0}
+dl.fields dt{color:var(--muted)}
+dl.fields dd{margin:0;overflow-wrap:anywhere}
+@media (max-width:36rem){dl.fields{grid-template-columns:1fr}dl.fields dd{margin-bottom:.5rem}}
+ol.timeline{list-style:none;padding:0;margin:0;border-left:3px solid var(--line)}
+ol.timeline li{position:relative;padding:0 0 .6rem 1rem}
+ol.timeline li::before{content:"";position:absolute;left:-.45rem;top:.5rem;width:.6rem;height:.6rem;border-radius:50%;background:var(--accent)}
+ol.timeline li.future::before{background:#fff;border:2px solid var(--accent)}
+ol.timeline time{font-variant-numeric:tabular-nums;font-weight:600;margin-right:.5rem}
+ul.plain{list-style:none;padding:0;margin:0}
+ul.plain li{padding:.2rem 0}
+.cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:0 1.5rem}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line)}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+.tree li{padding:.25rem 0;display:flex;gap:.75rem;align-items:baseline}
+.tree .code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;min-width:6rem}
+.tree .label{flex:1}
+.abstract{white-space:pre-line}
+`;
+
+/** Short content hash: a new stylesheet gets a new URL, so the old one may be cached for a year. */
+export const CSS_VERSION = createHash('sha256').update(SITE_CSS).digest('hex').slice(0, 12);
+export const CSS_HREF = `/assets/site.css?v=${CSS_VERSION}`;
+
+/** A small SVG icon, so browsers do not request /favicon.ico and log a 404. */
+export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0b5cad"/><path d="M9 9h14M9 16h14M9 23h9" stroke="#fff" stroke-width="3" stroke-linecap="round"/></svg>`;
+export const FAVICON_HREF = '/assets/favicon.svg';
