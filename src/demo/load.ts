@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Services } from '../app/container.js';
+import type { ImportReport } from '../kernel/diagnostics.js';
+import { runImport } from '../importers/runner.js';
+
+/**
+ * The demo: the data the repository ships in demo/ (see demo/README.md), loaded through the ordinary importers so
+ * the demo exercises exactly the code a real import runs. Nothing here parses data itself.
+ */
+
+/** The shipped demo folder: demo/ at the package root (src/demo and dist/demo are both two levels below it). */
+export const DEMO_DIR = fileURLToPath(new URL('../../demo/', import.meta.url));
+
+/** One step of the demo load: which importer reads which source. */
+export interface DemoStep {
+  importer: string;
+  source: string;
+}
+
+export interface LoadDemoOptions {
+  /** Folder holding the shipped demo data (default: the repository's demo/). */
+  dir?: string;
+  /**
+   * Folder with the reference data (config.STDHUB_SHARED_DATA by default). CCS codes are not redistributable, so
+   * they are loaded only from there, and only when its codes/ccs folder exists.
+   */
+  sharedData?: string;
+  /** Called before each importer runs. */
+  onStep?: (step: DemoStep, index: number, total: number) => void;
+  /** Progress of the running importer (done units and, when known, the total). */
+  onProgress?: (step: DemoStep, done: number, total?: number) => void;
+}
+
+/** The demo's import steps in order: classification codes first so the browse trees have their labels. */
+export function demoSteps(opts: { dir?: string; sharedData?: string } = {}): DemoStep[] {
+  const dir = opts.dir ?? DEMO_DIR;
+  const steps: DemoStep[] = [
+    { importer: 'ics', source: join(dir, 'ics', 'ics-ed7.jsonl') },
+    { importer: 'rfc-index', source: join(dir, 'ietf', 'rfc-index.txt') },
+    { importer: 'samr-json', source: join(dir, 'gb', 'national-standards.json') },
+    { importer: 'relaton', source: join(dir, 'stdhub') },
+  ];
+  const ccs = opts.sharedData ? join(opts.sharedData, 'codes', 'ccs') : null;
+  if (ccs && existsSync(ccs)) steps.push({ importer: 'ccs', source: ccs });
+  return steps;
+}
+
+/**
+ * Loads the demo data into the services' database, one importer after another, and returns one report per step.
+ * Idempotent: a second run finds every record unchanged. It never throws for bad data; problems are in the reports.
+ */
+export async function loadDemo(services: Services, opts: LoadDemoOptions = {}): Promise<ImportReport[]> {
+  const steps = demoSteps({ dir: opts.dir, sharedData: opts.sharedData ?? services.config.STDHUB_SHARED_DATA });
+  const reports: ImportReport[] = [];
+  for (const [i, step] of steps.entries()) {
+    opts.onStep?.(step, i, steps.length);
+    reports.push(
+      await runImport(services, step.importer, step.source, {
+        actor: `demo:${step.importer}`,
+        onProgress: (done, total) => opts.onProgress?.(step, done, total),
+      }),
+    );
+  }
+  return reports;
+}
+
+/** True when the catalogue holds no standard yet (the server then loads the demo if STDHUB_DEMO=auto). */
+export async function isEmpty(services: Services): Promise<boolean> {
+  return (await services.catalogue.count()) === 0;
+}
+
+/** True when any report of a run has a failed record or an abort: the CLI exits non-zero. */
+export function anyFailed(reports: ImportReport[]): boolean {
+  return reports.some((r) => r.counts.failed > 0 || r.diagnostics.some((d) => d.severity === 'abort'));
+}
