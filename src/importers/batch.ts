@@ -14,7 +14,7 @@ export class RecordBatcher {
   constructor(
     private readonly ctx: ImportContext,
     private readonly idPrefix: string,
-    private readonly size = 250,
+    private readonly size = 500,
   ) {}
 
   async add(record: StandardRecord, location: Diagnostic['location']): Promise<void> {

@@ -3,7 +3,7 @@ import type { Clock } from '../../kernel/clock.js';
 import type { Database } from '../../db/schema.js';
 import { parseIdentifier } from '../identifier.js';
 import { dateOf, primaryIdentifier, type StandardRecord } from '../model.js';
-import { canonicalJson, contentHash, dateSortKey, identifierFamily, identifierNorm } from '../normalise.js';
+import { canonicalJson, dateSortKey, hashJson, identifierFamily, identifierNorm } from '../normalise.js';
 import type {
   CatalogueStats,
   CatalogueStore,
@@ -27,12 +27,14 @@ export class KyselyCatalogueStore implements CatalogueStore {
   ) {}
 
   async upsert(record: StandardRecord, ctx: { actor: string }): Promise<UpsertOutcome> {
-    return this.db.transaction().execute((tx) => this.write(tx, record, ctx, contentHash(record)));
+    const json = canonicalJson(record);
+    return this.db.transaction().execute((tx) => this.write(tx, record, ctx, hashJson(json), json));
   }
 
   async upsertMany(records: StandardRecord[], ctx: { actor: string }): Promise<(UpsertOutcome | { error: Error })[]> {
     if (!records.length) return [];
-    const hashes = records.map((r) => contentHash(r));
+    const jsons = records.map((r) => canonicalJson(r));
+    const hashes = jsons.map(hashJson);
     // Skip records whose stored hash is identical before opening a write transaction (re-imports are mostly that).
     const stored = new Map<string, string>();
     for (let i = 0; i < records.length; i += 500) {
@@ -52,7 +54,7 @@ export class KyselyCatalogueStore implements CatalogueStore {
         // Each record is atomic inside the batch: a savepoint rolls back a failing record alone.
         const sp = await trx.savepoint('rec').execute();
         try {
-          results[i] = await this.write(sp, records[i], ctx, hashes[i]);
+          results[i] = await this.write(sp, records[i], ctx, hashes[i], jsons[i]);
           await sp.releaseSavepoint('rec').execute();
         } catch (e) {
           await sp.rollbackToSavepoint('rec').execute();
@@ -69,7 +71,7 @@ export class KyselyCatalogueStore implements CatalogueStore {
   }
 
   /** Writes one record inside an open transaction; compares the content hash first (idempotence). */
-  private async write(tx: Transaction<Database>, record: StandardRecord, ctx: { actor: string }, hash: string): Promise<UpsertOutcome> {
+  private async write(tx: Transaction<Database>, record: StandardRecord, ctx: { actor: string }, hash: string, json: string): Promise<UpsertOutcome> {
     {
       const existing = await tx
         .selectFrom('standard')
@@ -95,7 +97,7 @@ export class KyselyCatalogueStore implements CatalogueStore {
         year: record.year ?? parsed?.year ?? null,
         committee: record.committee ?? null,
         date_key: dateSortKey(dateOf(record, 'issued') ?? dateOf(record, 'published') ?? (record.year ? String(record.year) : undefined)),
-        record: canonicalJson(record),
+        record: json,
         content_hash: hash,
         source_importer: record.source.importer,
         source_ref: record.source.ref,
