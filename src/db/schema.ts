@@ -126,6 +126,46 @@ export interface MetaTable {
   value: string;
 }
 
+/** One stored text per standard, edition and language (src/content). `tree` is the ContentDocument as JSON. */
+export interface ContentDocTable {
+  id: Generated<number>;
+  std_id: string;
+  edition: string;
+  lang: string;
+  format: string;
+  media_type: string;
+  source_ref: string;
+  source_hash: string;
+  /** Parser name and version that produced the tree ('rfc-text@1'); null when the importer gives none. */
+  parser: string | null;
+  /** sha256 of the stored tree JSON: with source_hash, what makes a re-import 'unchanged'. */
+  tree_hash: string;
+  title: string;
+  tree: string;
+  sections: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The sections of a stored text, flat, with their own plain text (for permalinks and clause search). */
+export interface ContentSectionTable {
+  doc_id: number;
+  anchor: string;
+  parent: string | null;
+  num: string | null;
+  title: string;
+  kind: string;
+  depth: number;
+  ord: number;
+  text: string;
+}
+
+/** The original bytes of a stored text (for download and re-parsing). */
+export interface ContentSourceTable {
+  doc_id: number;
+  bytes: Buffer;
+}
+
 export interface Database {
   standard: StandardTable;
   identifier: IdentifierTable;
@@ -139,4 +179,7 @@ export interface Database {
   import_run: ImportRunTable;
   diagnostic: DiagnosticTable;
   meta: MetaTable;
+  content_doc: ContentDocTable;
+  content_section: ContentSectionTable;
+  content_source: ContentSourceTable;
 }

@@ -54,7 +54,7 @@ async function* walk(dir: string): AsyncGenerator<string> {
   }
 }
 
-function decompressed(path: string): { stream: Readable; done: Promise<string | null> } {
+function decompressed(path: string): { stream: Readable; done: Promise<string | null>; stop: () => void } {
   const file = createReadStream(path);
   if (/\.(tar\.xz|txz)$/i.test(path)) {
     const xz = spawn('xz', ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -66,21 +66,30 @@ function decompressed(path: string): { stream: Readable; done: Promise<string | 
       xz.on('error', (e) => resolve(`cannot run xz: ${e.message}`));
       xz.on('close', (code) => resolve(code === 0 ? null : `xz: ${err.trim() || `exit ${code}`}`));
     });
-    return { stream: xz.stdout, done };
+    return {
+      stream: xz.stdout,
+      done,
+      // A consumer that stops early must not leave xz blocked on a full pipe (the process would never exit).
+      stop: () => {
+        file.destroy();
+        xz.kill();
+      },
+    };
   }
   if (/\.(tgz|tar\.gz)$/i.test(path)) {
     const gz = createGunzip();
     let failure: string | null = null;
     gz.on('error', (e) => (failure = `gzip: ${e.message}`));
     file.pipe(gz);
-    return { stream: gz, done: new Promise((r) => gz.on('close', () => r(failure))) };
+    return { stream: gz, done: new Promise((r) => gz.on('close', () => r(failure))), stop: () => (file.destroy(), gz.destroy()) };
   }
-  return { stream: file, done: Promise.resolve(null) };
+  return { stream: file, done: Promise.resolve(null), stop: () => file.destroy() };
 }
 
 async function* readTar(path: string, filter: (name: string) => boolean): AsyncGenerator<SourceFile> {
-  const { stream, done } = decompressed(path);
+  const { stream, done, stop } = decompressed(path);
   const extract = tar.extract();
+  let finished = false;
   let lastName: string | undefined;
   let tarError: Error | null = null;
   extract.on('error', (e) => (tarError = e));
@@ -102,9 +111,18 @@ async function* readTar(path: string, filter: (name: string) => boolean): AsyncG
       for await (const c of entry) chunks.push(c as Buffer);
       yield { name, data: Buffer.concat(chunks) };
     }
+    finished = true;
   } catch (e) {
+    finished = true;
+    stop();
     if (e instanceof SourceError) throw e;
     throw new SourceError(`archive ends early or is damaged after ${lastName ?? 'the start'}: ${(e as Error).message}`, lastName);
+  } finally {
+    // Reached when the consumer stops iterating early (return()): release the decompressor.
+    if (!finished) {
+      stop();
+      extract.destroy();
+    }
   }
   const problem = await done;
   if (tarError) throw new SourceError(`archive damaged after ${lastName ?? 'the start'}: ${(tarError as Error).message}`, lastName);
