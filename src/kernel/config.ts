@@ -24,6 +24,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Default interface language. */
   DEFAULT_LANG: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  /** Font file (TTF/OTF/TTC) embedded in generated PDFs so Chinese renders; Debian package fonts-wqy-microhei. */
+  PDF_CJK_FONT: z.string().min(1).default('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc'),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -15,6 +15,10 @@ export const ERROR_CATALOGUE = {
   payload_too_large: { status: 413, en: 'Request body too large', zh: '请求体过大' },
   rate_limited: { status: 429, en: 'Too many requests', zh: '请求过于频繁' },
   internal_error: { status: 500, en: 'Internal error', zh: '内部错误' },
+  text_not_found: { status: 404, en: 'No full text is stored for this standard', zh: '该标准没有全文' },
+  text_not_disclosed: { status: 403, en: 'The text of this standard is not disclosed', zh: '该标准文本不公开' },
+  download_not_allowed: { status: 403, en: 'This standard may be read online but not downloaded', zh: '该标准仅可在线阅读，不可下载' },
+  pdf_font_missing: { status: 500, en: 'The CJK font for PDF output is missing', zh: '缺少生成 PDF 所需的中文字体' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

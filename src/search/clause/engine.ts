@@ -1,0 +1,215 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { DocTable } from '../adapters/doc-table.js';
+import { PageReader } from '../adapters/page-reader.js';
+import { cleanFilters, selectAndCount } from '../facets.js';
+import { highlight } from '../highlight.js';
+import type { FacetName, FacetValue } from '../ports.js';
+import { FACET_NAMES } from '../ports.js';
+import { boundedQueryText, planTextQuery } from '../query.js';
+import { docIdOfRowid } from './indexer.js';
+import type { ClauseGroup, ClauseHit, ClauseQuery, ClauseSearchResult } from './ports.js';
+import { clauseSnippet } from './snippet.js';
+
+/**
+ * The synchronous clause search engine over one better-sqlite3 connection (the writer's inline, a read-only one
+ * in each clause worker). One query:
+ *   1. the text plan of the catalogue (planTextQuery: segmented, every token a quoted FTS5 string, so no user text
+ *      is FTS5 syntax): all terms in one clause; if none, any term.
+ *   2. candidates: the rowids of matching clauses, newest-indexed first (ORDER BY rowid DESC streams), at most
+ *      MAX_CANDIDATES, as one group_concat row; and which of them match in the clause title ({title} : …).
+ *      A broad query ('network', 'must not') matches 60,000 of the RFC series' 320,000 clauses: past the cap the
+ *      result says exact: false and ranks within the most recent candidates (RFCs: the highest numbers).
+ *      Why not FTS5's bm25(): on the full RFC series it cost 15–70 ms per query for 4,000 candidates (it reads
+ *      every row's column sizes and scans each term's whole doclist for its IDF), over the 50 ms budget alone.
+ *   3. ranking from match sets only: a clause matching in its title ranks above one matching in its text; a
+ *      standard ranks by its best clause plus log2(1 + its matching clauses) — a text that talks about the
+ *      subject in many clauses is more likely the one wanted; ties go to the newer document.
+ *   4. candidates grouped by standard (the rowid encodes the document, see indexer.ts), the catalogue's filters and
+ *      disjunctive facets applied to those standards in memory (the catalogue's DocTable and selectAndCount).
+ *   5. the page: standards by score, each with its best few clauses (title matches first, then document order),
+ *      snippets built from the original section text.
+ */
+
+/** Matching clauses read per query (see step 2). */
+export const MAX_CANDIDATES = 2000;
+/** Clauses shown per standard. */
+export const HITS_PER_STANDARD = 3;
+export const MAX_PAGE_SIZE = 50;
+const DEFAULT_PAGE_SIZE = 10;
+const MAX_PAGE = 400;
+/** Cached document → standard mappings (document ids are never reused: AUTOINCREMENT). */
+const MAX_DOC_CACHE = 200_000;
+
+interface DocInfo {
+  stdId: string;
+  lang: string;
+  /** search_doc rowid of the standard (the DocTable key). */
+  stdRow: number;
+}
+
+function emptyFacets(): Record<FacetName, FacetValue[]> {
+  return Object.fromEntries(FACET_NAMES.map((n) => [n, []])) as unknown as Record<FacetName, FacetValue[]>;
+}
+
+function clampInt(v: unknown, min: number, max: number, fallback: number): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() ? Number(v) : NaN;
+  if (!Number.isFinite(n)) return fallback;
+  return Math.min(max, Math.max(min, Math.trunc(n)));
+}
+
+/** `/std/<id>/clause/<anchor>` with both parts escaped for a URL path. */
+export function clausePermalink(stdId: string, anchor: string): string {
+  return `/std/${encodeURIComponent(stdId)}/clause/${encodeURIComponent(anchor)}`;
+}
+
+export class ClauseSearchEngine {
+  private readonly docs: DocTable;
+  private readonly page: PageReader;
+  private readonly candidates: BetterSqlite3.Statement;
+  private readonly docInfoStmt: BetterSqlite3.Statement;
+  private readonly sectionStmt: BetterSqlite3.Statement;
+  private readonly docCache = new Map<number, DocInfo | null>();
+
+  constructor(db: BetterSqlite3.Database) {
+    this.docs = new DocTable(db);
+    this.page = new PageReader(db);
+    // One row with a comma-separated list: per-row marshalling costs more than the match itself.
+    this.candidates = db
+      .prepare('SELECT group_concat(rowid) FROM (SELECT rowid FROM clause_fts WHERE clause_fts MATCH ? ORDER BY rowid DESC LIMIT ?)')
+      .pluck();
+    this.docInfoStmt = db
+      .prepare(
+        `SELECT d.id, d.std_id, d.lang, s.rowid FROM content_doc d JOIN search_doc s ON s.std_id = d.std_id
+         WHERE d.id IN (SELECT value FROM json_each(?))`,
+      )
+      .raw();
+    this.sectionStmt = db
+      .prepare(
+        `SELECT c.rowid, c.anchor, s.num, s.title, s.text FROM clause_row c
+         JOIN content_section s ON s.doc_id = c.doc_id AND s.anchor = c.anchor
+         WHERE c.rowid IN (SELECT value FROM json_each(?))`,
+      )
+      .raw();
+  }
+
+  /** Loads the segmenter and the facet table now, so the first real query is not the slow one. */
+  warm(): void {
+    this.docs.refresh();
+    planTextQuery('预热 warm');
+  }
+
+  /** Runs one query. Never throws on query text or filters; only a broken database can make it throw. */
+  search(input: ClauseQuery): Omit<ClauseSearchResult, 'catalogue'> {
+    this.docs.refresh();
+    const q = boundedQueryText(input?.q).trim();
+    const filters = cleanFilters(input?.filters);
+    const pageSize = clampInt(input?.pageSize, 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
+    const page = clampInt(input?.page, 1, MAX_PAGE, 1);
+    const plan = q ? planTextQuery(q) : { terms: [], all: null, any: null };
+    const empty = { total: 0, clauses: 0, exact: true, page, pageSize, groups: [], facets: emptyFacets(), interpreted: { identifier: null, terms: plan.terms } };
+    if (!plan.all) return empty;
+
+    let expr = plan.all;
+    let ids = this.match(expr);
+    if (!ids.length && plan.any) ids = this.match((expr = plan.any));
+    if (!ids.length) return empty;
+    const exact = ids.length <= MAX_CANDIDATES;
+    if (!exact) ids = ids.slice(0, MAX_CANDIDATES);
+    const inTitle = new Set(this.match(`{title} : (${expr})`));
+    // Clause score: 2 for a title match, 1 for a text match (see step 3).
+    const rows: [number, number][] = ids.map((r) => [r, inTitle.has(r) ? 2 : 1]);
+
+    // Group by standard (several languages of one standard share a group).
+    const info = this.docInfo([...new Set(rows.map(([r]) => docIdOfRowid(r)))]);
+    const groups = new Map<number, { best: number; clauses: [number, number][] }>();
+    for (const [rowid, score] of rows) {
+      const d = info.get(docIdOfRowid(rowid));
+      if (!d) continue;
+      let g = groups.get(d.stdRow);
+      if (!g) groups.set(d.stdRow, (g = { best: score, clauses: [] }));
+      g.clauses.push([rowid, score]);
+      if (score > g.best) g.best = score;
+    }
+    const { selected, facets } = selectAndCount(groups.keys(), this.docs, filters);
+    // A standard with many matching clauses ranks a little above one with a single equally good clause.
+    const groupScore = (r: number) => groups.get(r)!.best + Math.log2(1 + groups.get(r)!.clauses.length);
+    // Ties: the standard whose text was indexed last (the newest document; clauses are listed newest first).
+    const newest = (r: number) => groups.get(r)!.clauses[0][0];
+    const scored = selected.map((r) => [r, groupScore(r)] as const).sort((a, b) => b[1] - a[1] || newest(b[0]) - newest(a[0]));
+    const from = (page - 1) * pageSize;
+    const pageRows = scored.slice(from, from + pageSize);
+
+    const shown = new Map<number, [number, number][]>();
+    for (const [r] of pageRows) {
+      // Title matches first, then document order.
+      const best = groups.get(r)!.clauses.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, HITS_PER_STANDARD);
+      shown.set(r, best);
+    }
+    const sections = this.sections([...shown.values()].flat().map(([rowid]) => rowid));
+    const summaries = this.page.summaries(pageRows.map(([r]) => r));
+    const out: ClauseGroup[] = [];
+    for (const [r, score] of pageRows) {
+      const standard = summaries.get(r);
+      if (!standard) continue;
+      const hits: ClauseHit[] = [];
+      for (const [rowid, s] of shown.get(r)!) {
+        const sec = sections.get(rowid);
+        const d = info.get(docIdOfRowid(rowid));
+        if (!sec || !d) continue;
+        hits.push({
+          anchor: sec.anchor,
+          num: sec.num,
+          title: sec.title,
+          titleHighlight: highlight(sec.title, plan.terms),
+          snippet: clauseSnippet(sec.text, plan.terms),
+          permalink: clausePermalink(standard.id, sec.anchor),
+          lang: d.lang,
+          score: s,
+        });
+      }
+      out.push({ standard, score, clauseCount: groups.get(r)!.clauses.length, hits });
+    }
+    return { total: selected.length, clauses: rows.length, exact, page, pageSize, groups: out, facets, interpreted: { identifier: null, terms: plan.terms } };
+  }
+
+  /** Candidate rowids, newest first; an expression FTS5 rejects matches nothing (it cannot be user syntax anyway). */
+  private match(expr: string): number[] {
+    let list: string | null;
+    try {
+      list = this.candidates.get(expr, MAX_CANDIDATES + 1) as string | null;
+    } catch {
+      return [];
+    }
+    if (!list) return [];
+    return list.split(',').map(Number);
+  }
+
+  private docInfo(ids: number[]): Map<number, DocInfo> {
+    const out = new Map<number, DocInfo>();
+    const missing: number[] = [];
+    for (const id of ids) {
+      const c = this.docCache.get(id);
+      if (c) out.set(id, c);
+      else if (c === undefined) missing.push(id);
+    }
+    if (missing.length) {
+      if (this.docCache.size + missing.length > MAX_DOC_CACHE) this.docCache.clear();
+      for (const [id, stdId, lang, stdRow] of this.docInfoStmt.all(JSON.stringify(missing)) as [number, string, string, number][]) {
+        const d = { stdId, lang, stdRow };
+        this.docCache.set(id, d);
+        out.set(id, d);
+      }
+      // Not cached when absent: a document still being written (inline mode) or whose standard is not indexed yet.
+    }
+    return out;
+  }
+
+  private sections(rowids: number[]): Map<number, { anchor: string; num: string | null; title: string; text: string }> {
+    const out = new Map<number, { anchor: string; num: string | null; title: string; text: string }>();
+    if (!rowids.length) return out;
+    for (const [rowid, anchor, num, title, text] of this.sectionStmt.all(JSON.stringify(rowids)) as [number, string, string | null, string, string][]) {
+      out.set(rowid, { anchor, num, title, text });
+    }
+    return out;
+  }
+}
