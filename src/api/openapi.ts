@@ -3,6 +3,8 @@ import { vocabulary } from '../catalogue/vocabularies.js';
 import { ERROR_CATALOGUE } from '../kernel/errors.js';
 import { FACET_NAMES } from '../search/ports.js';
 import { API_LIMITS, SORTS, VOCAB_KINDS } from './params.js';
+import { usagePaths, usageSchemas } from './usage.js';
+import { clausePaths, clauseSchemas } from './clauses.js';
 
 /**
  * The OpenAPI 3.1 description of the public API, written by hand next to the routes (src/api/plugin.ts). A test
@@ -355,9 +357,10 @@ export function openApiDocument(opts: { prefix?: string; publicUrl?: string } = 
       { name: 'catalogue', description: 'Standards and their records' },
       { name: 'classifications', description: 'ICS and CCS trees' },
       { name: 'vocabularies', description: 'Value sets with Chinese and English labels' },
+      { name: 'usage', description: 'Usage statistics: page views, online reads, downloads' },
       { name: 'meta', description: 'About the API itself' },
     ],
-    paths: paths(prefix),
-    components: { schemas },
+    paths: { ...paths(prefix), ...usagePaths(prefix), ...clausePaths(prefix) },
+    components: { schemas: { ...schemas, ...usageSchemas, ...clauseSchemas } },
   };
 }

@@ -6,6 +6,8 @@ import { vocabulary } from '../catalogue/vocabularies.js';
 import { AppError } from '../kernel/errors.js';
 import type { SearchHit } from '../search/ports.js';
 import { openApiDocument } from './openapi.js';
+import { usageApiRoutes } from './usage.js';
+import { clauseApiRoutes } from './clauses.js';
 import { API_LIMITS, parseSearchQuery, VOCAB_KINDS } from './params.js';
 
 /** The classification schemes the API serves. */
@@ -162,6 +164,9 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiPluginOptions): P
     if (!kind) throw new AppError('not_found', `No vocabulary "${req.params.kind.slice(0, 40)}" (known: ${VOCAB_KINDS.join(', ')})`);
     return { kind, items: vocabulary(kind) };
   });
+
+  usageApiRoutes(app, services);
+  clauseApiRoutes(app, services);
 
   // Built once: the document depends only on configuration.
   const doc = openApiDocument({ prefix, publicUrl: services.config.PUBLIC_URL });

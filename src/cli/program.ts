@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../kernel/config.js';
 import { formatDiagnostic, type ImportReport } from '../kernel/diagnostics.js';
 import { isAppError } from '../kernel/errors.js';
 import { createProgress, type ProgressSink } from './progress.js';
+import { DISCLOSURE_MODES, isDisclosureMode, setDisclosure } from '../reader/disclosure.js';
 
 /**
  * The `stdhub` command line. Commands are thin: they load configuration, open the services and call a use case
@@ -209,6 +210,25 @@ export function buildProgram(io: CliIo): Command {
       const reports = await withServices(io, { STDHUB_DB: o.db }, (s) => runDemo(io, s, !!o.json));
       if (o.json) line(io.stdout, JSON.stringify(reports, null, 2));
       if (anyFailed(reports)) throw new CliExit(EXIT_FAILED);
+    });
+
+  program
+    .command('disclose')
+    .description('set whether a standard\'s text may be read and downloaded (read-download, read-only, not-disclosed)')
+    .argument('<number>', 'standard number or record id (quote it: "GB/T 1.1-2020")')
+    .requiredOption('--mode <mode>', `one of ${DISCLOSURE_MODES.join(', ')}`, (v: string) => {
+      if (!isDisclosureMode(v)) throw new InvalidArgumentError(`must be one of ${DISCLOSURE_MODES.join(', ')}`);
+      return v;
+    })
+    .option('--reason-en <text>', 'reason shown to English readers (required with not-disclosed unless --reason-zh)')
+    .option('--reason-zh <text>', 'reason shown to Chinese readers')
+    .option('--actor <name>', 'who made the change (recorded in the event log)', 'cli')
+    .option('--db <file>', 'SQLite database file (env STDHUB_DB)')
+    .action(async (number: string, o: { mode: string; reasonEn?: string; reasonZh?: string; actor: string; db?: string }) => {
+      const d = await withServices(io, { STDHUB_DB: o.db }, (s) =>
+        setDisclosure(s, number, o.mode as (typeof DISCLOSURE_MODES)[number], { en: o.reasonEn, zh: o.reasonZh }, o.actor),
+      );
+      line(io.stdout, `${d.stdId}: ${d.mode}${d.reason.en ? ` — ${d.reason.en}` : ''}${d.reason.zh ? ` — ${d.reason.zh}` : ''}`);
     });
 
   return program;

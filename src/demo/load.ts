@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { Services } from '../app/container.js';
 import type { ImportReport } from '../kernel/diagnostics.js';
 import { runImport } from '../importers/runner.js';
+import { parseSts } from '../importers/sts-parse.js';
+import { readFile, readdir } from 'node:fs/promises';
 
 /**
  * The demo: the data the repository ships in demo/ (see demo/README.md), loaded through the ordinary importers so
@@ -63,7 +65,31 @@ export async function loadDemo(services: Services, opts: LoadDemoOptions = {}): 
       }),
     );
   }
+  await loadDemoTexts(services, { dir: opts.dir });
   return reports;
+}
+
+/**
+ * The demo standard's full text (demo/stdhub-text/*.xml, NISO STS, one file per language), parsed by the `sts`
+ * importer's parser and stored for the catalogue record the `relaton` step created. Only the text is written: the
+ * relaton record carries more metadata than the STS front matter and must not be replaced by it. Idempotent
+ * (ContentStore.put answers 'unchanged'). Our own shipped files: a parse failure is a bug and throws.
+ */
+export async function loadDemoTexts(services: Services, opts: { dir?: string } = {}): Promise<{ file: string; outcome: string }[]> {
+  const dir = join(opts.dir ?? DEMO_DIR, 'stdhub-text');
+  if (!existsSync(dir)) return [];
+  const out: { file: string; outcome: string }[] = [];
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.xml')).sort()) {
+    const bytes = await readFile(join(dir, file));
+    const r = parseSts(bytes, { file });
+    if (r.failed || !r.docs.length) throw new Error(`demo text ${file} does not parse: ${JSON.stringify(r.diagnostics.slice(0, 3))}`);
+    for (const doc of r.docs) {
+      const record = await services.catalogue.resolve(doc.edition);
+      if (!record) throw new Error(`demo text ${file}: no catalogue record for ${doc.edition}`);
+      out.push({ file, outcome: await services.content.put({ ...doc, stdId: record.id }, bytes, { actor: 'demo:sts' }) });
+    }
+  }
+  return out;
 }
 
 /** True when the catalogue holds no standard yet (the server then loads the demo if STDHUB_DEMO=auto). */

@@ -9,8 +9,12 @@ import { assetRoutes } from './routes/assets.js';
 import { bodiesRoutes } from './routes/bodies.js';
 import { classificationRoutes } from './routes/classification.js';
 import { homeRoutes } from './routes/home.js';
+import { readerRoutes } from './routes/reader.js';
 import { searchRoutes } from './routes/search.js';
+import { clauseSearchRoutes } from './routes/clause-search.js';
 import { standardRoutes } from './routes/standard.js';
+import { statsRoutes } from './routes/stats.js';
+import { installUsageHooks } from '../usage/hook.js';
 import { errorPage } from './views/error.js';
 
 /** Largest request body accepted (forms and API JSON); larger ones get 413 payload_too_large. */
@@ -78,13 +82,17 @@ export async function buildServer(services: Services, opts: { logger?: boolean }
     return payload;
   });
 
+  installUsageHooks(app, services.usage);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   assetRoutes(app);
   homeRoutes(app, services);
   searchRoutes(app, services);
+  clauseSearchRoutes(app, services);
+  readerRoutes(app, services);
   standardRoutes(app, services);
   classificationRoutes(app, services);
   bodiesRoutes(app, services);
+  statsRoutes(app, services);
   await app.register(apiPlugin, { prefix: '/api', services });
   return app;
 }

@@ -82,6 +82,48 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .tree .code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;min-width:6rem}
 .tree .label{flex:1}
 .abstract{white-space:pre-line}
+svg.chart{width:100%;height:auto;max-width:48rem;display:block;margin:.5rem 0}
+svg.chart .s0{fill:#0b5cad}
+svg.chart .s1{fill:#e08a00}
+svg.chart .s2{fill:#4c9a2a}
+svg.chart .grid{stroke:var(--line);stroke-width:1}
+svg.chart .axis{font-size:11px;fill:currentColor}
+.stats-top ol{padding-left:1.5rem}
+.stats-top li{padding:.15rem 0}
+.stats-top .n{float:right;font-variant-numeric:tabular-nums}
+/* reader (src/web/views/reader*.ts) */
+.rhead h1{margin:.2rem 0 .5rem;font-size:1.5rem;line-height:1.3}.rnum{margin:0;color:var(--muted)}
+.rtools{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;padding:.4rem 0;border-bottom:1px solid var(--line);margin-bottom:1rem;font-size:.95rem}
+.rtools a,.rtools span[aria-current]{margin-left:.4rem}.rtools span[aria-current]{font-weight:600}.muted{color:var(--muted)}
+.rgrid{display:grid;grid-template-columns:minmax(0,1fr);gap:1.5rem}
+@media (min-width:60rem){.rgrid{grid-template-columns:16rem minmax(0,1fr)}.rgrid .toc{position:sticky;top:.5rem;align-self:start;max-height:95vh;overflow:auto}}
+.toc ol{list-style:none;margin:0;padding-left:.9rem}.toc>details>ol{padding-left:0}.toc li{margin:.15rem 0}.toc a{text-decoration:none}
+.toc summary{font-weight:600;cursor:pointer}
+.rtext{max-width:46rem;overflow-wrap:break-word}.rtext section{scroll-margin-top:.5rem}
+.rtext h2,.rtext h3,.rtext h4,.rtext h5,.rtext h6{line-height:1.35;margin:1.4rem 0 .4rem}
+.snum{font-variant-numeric:tabular-nums;margin-right:.3rem}
+.plink{text-decoration:none;color:var(--line);font-weight:400}.plink:hover,.plink:focus{color:var(--accent)}
+details.cite{font-size:.85rem;color:var(--muted);margin:-.2rem 0 .5rem}details.cite summary{cursor:pointer;display:inline}
+details.cite input{display:block;width:100%;font:inherit;padding:.2rem .4rem;border:1px solid var(--line);border-radius:4px;margin-top:.2rem}
+.note,.example{border-left:3px solid var(--line);background:var(--soft);padding:.3rem .8rem;margin:.6rem 0;font-size:.95rem}
+.example{border-left-color:#9bb8d6}.nlabel{font-weight:600;margin-right:.3rem}.note>p:first-of-type,.example>p:first-of-type{display:inline}
+.term{margin:.8rem 0;padding-left:.2rem}.tnum{display:block;font-weight:600}.term dfn{font-style:normal;font-weight:700}
+.syn,.dep{display:block}.dep{color:var(--muted)}.def p{margin:.2rem 0}.tsource{color:var(--muted);font-size:.9rem}
+abbr.termref,.termref abbr{text-decoration:underline dotted;cursor:help}a.termref{color:inherit}
+.rtext pre{overflow-x:auto;background:var(--soft);padding:.6rem;font-size:.85rem;line-height:1.35;white-space:pre}
+.rtext figure{margin:1rem 0}.rtext figcaption{font-size:.95rem;margin-bottom:.3rem}.tscroll{overflow-x:auto}
+.rtext table{border-collapse:collapse;font-size:.92rem}.rtext th,.rtext td{border:1px solid var(--line);vertical-align:top}
+.al-center{text-align:center}.al-right{text-align:right}.formula{display:flex;justify-content:center;gap:2rem;margin:.8rem 0}
+.ref .rlabel{font-weight:600}.fn small{font-size:.8rem}
+.ctx{list-style:none;padding:0;margin:.5rem 0;color:var(--muted)}.ctx li{display:inline}.ctx li+li::before{content:" › "}
+.cnav{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem;margin:.8rem 0;font-size:.95rem}
+.brow{display:grid;grid-template-columns:minmax(0,1fr);gap:.2rem 1.5rem;border-top:1px solid var(--line);padding:.4rem 0}
+@media (min-width:48rem){.brow{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}}.bhead{font-weight:600}.bcol{overflow-wrap:break-word}
+.reason{background:var(--warnbg);color:var(--warn);padding:.6rem .8rem;border-radius:4px}
+@media print{header.site,footer.site,.skip,.crumbs,.rtools,.toc,.plink,details.cite,.cnav{display:none!important}
+body{font-size:10.5pt;line-height:1.45}main{max-width:none;padding:0}.rgrid{display:block}.rtext{max-width:none}
+.rtext h2,.rtext h3,.rtext h4{break-after:avoid}.rtext table,.rtext figure,.rtext pre,.note,.example{break-inside:avoid}
+.reader a{color:inherit;text-decoration:none}.rtext pre{white-space:pre-wrap}}
 `;
 
 /** Short content hash: a new stylesheet gets a new URL, so the old one may be cached for a year. */

@@ -24,15 +24,17 @@ async function show(services: Services, req: FastifyRequest, reply: FastifyReply
   const ctx = pageContext(req, reply, services);
   const number = primaryIdentifier(record).value;
   const family = identifierFamily(number) ?? number.toUpperCase();
-  const [relations, editions, history] = await Promise.all([
+  const [relations, editions, history, texts] = await Promise.all([
     services.catalogue.relations(record.id),
     services.catalogue.editions(family),
     services.catalogue.history(record.id),
+    services.content.list(record.id),
   ]);
+  const textLangs = [...new Set(texts.map((x) => x.lang))];
   const classTitles = new Map<string, ClassificationCode | null>();
   for (const c of record.classifications.slice(0, 50))
     classTitles.set(`${c.scheme}:${c.code}`, await services.classifications.get(c.scheme, c.code));
-  return sendHtml(reply, standardPage(ctx, { record, relations, editions, history, classTitles }));
+  return sendHtml(reply, standardPage(ctx, { record, relations, editions, history, classTitles, textLangs }));
 }
 
 /** GET /std/:id — the slug, or any typed number (URL-encoded, or with a raw '/' as in GB/T) redirected to the slug. */

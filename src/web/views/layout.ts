@@ -59,6 +59,7 @@ ${p.head}
       <a href="/ics">${t('nav.ics')}</a>
       <a href="/ccs">${t('nav.ccs')}</a>
       <a href="/bodies">${t('nav.bodies')}</a>
+      <a href="/stats">${t('nav.stats')}</a>
       <a class="lang" href="${ctx.switchHref}" hreflang="${ctx.otherLang}" lang="${ctx.otherLang}" title="${t('lang.switchTitle')}">${t('lang.switch')}</a>
     </nav>
   </div>

@@ -130,6 +130,7 @@ export function searchPage(ctx: PageCtx, s: SearchState, r: SearchResult): SafeH
   <input type="search" name="q" value="${s.q}" placeholder="${t('search.placeholder')}" aria-label="${t('search.label')}" maxlength="500">
   <button type="submit">${t('search.button')}</button>
 </form>
+${s.q ? html`<p class="meta"><a href="${'/search/text?' + new URLSearchParams({ q: s.q }).toString()}">${t('search.fullText')}</a></p>` : ''}
 <div class="layout">
 ${facets(ctx, s, r)}
 <section aria-label="${t('search.results')}">

@@ -14,6 +14,8 @@ export interface StandardPageData {
   record: StandardRecord;
   relations: ResolvedRelation[];
   editions: StandardSummary[];
+  /** Languages of the stored full texts (empty when none). */
+  textLangs?: string[];
   history: HistoryEvent[];
   /** Titles of the record's ICS/CCS codes, keyed 'scheme:code' (null when the code is not loaded). */
   classTitles: Map<string, ClassificationCode | null>;
@@ -66,6 +68,7 @@ export function standardPage(ctx: PageCtx, d: StandardPageData): SafeHtml {
   const body = vocab(ctx, 'body', r.body);
   const main = html`
 <h1><span class="num">${number}</span> ${statusBadge(ctx, r.status)}${heading ? html`<br><span${heading[0] !== mine ? html` lang="${heading[0]}"` : ''}>${heading[1]}</span>` : ''}</h1>
+${d.textLangs?.length ? html`<p class="read-link"><a href="${`/std/${encodeURIComponent(r.id)}/read`}">${t('std.readFullText')}</a> <span class="muted">(${d.textLangs.join(' / ')})</span></p>` : ''}
 <section>
 <h2>${t('std.metadata')}</h2>
 <dl class="fields">
