@@ -7,6 +7,7 @@ import { anyFailed, isEmpty, loadDemo } from '../demo/load.js';
 import '../importers/all.js';
 import { getImporter, listImporters } from '../importers/registry.js';
 import { runImport } from '../importers/runner.js';
+import { optimizeSearchIndex } from '../search/adapters/fts5-indexer.js';
 import { loadConfig, type Config } from '../kernel/config.js';
 import { formatDiagnostic, type ImportReport } from '../kernel/diagnostics.js';
 import { isAppError } from '../kernel/errors.js';
@@ -158,7 +159,10 @@ export function buildProgram(io: CliIo): Command {
       const report = await withServices(io, { STDHUB_DB: o.db }, async (services) => {
         const progress = createProgress(name, progressSink(io, !!o.json));
         try {
-          return await runImport(services, name, source, { actor: 'cli', onProgress: (d, t) => progress.update(d, t) });
+          const r = await runImport(services, name, source, { actor: 'cli', onProgress: (d, t) => progress.update(d, t) });
+          // Merge the search index's segments after a bulk write: broad queries get up to 3x cheaper.
+          if (r.counts.created + r.counts.updated > 0) optimizeSearchIndex(services.sqlite);
+          return r;
         } finally {
           progress.stop();
         }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Services } from '../app/container.js';
 import type { ImportReport } from '../kernel/diagnostics.js';
 import { runImport } from '../importers/runner.js';
+import { optimizeSearchIndex } from '../search/adapters/fts5-indexer.js';
 import { parseSts } from '../importers/sts-parse.js';
 import { readFile, readdir } from 'node:fs/promises';
 
@@ -66,6 +67,7 @@ export async function loadDemo(services: Services, opts: LoadDemoOptions = {}): 
     );
   }
   await loadDemoTexts(services, { dir: opts.dir });
+  if (reports.some((r) => r.counts.created + r.counts.updated > 0)) optimizeSearchIndex(services.sqlite);
   return reports;
 }
 

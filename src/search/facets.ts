@@ -244,7 +244,7 @@ export function selectAndCount(rowids: Iterable<number> | ArrayLike<number>, col
   ORDER.forEach((name, i) => {
     const c = counts[i];
     const list: FacetValue[] = [];
-    // Code 0 is "none" (no nature) and year 0 is unknown: neither is a facet value.
+    // Code 0 is "none" (no nature); unknown years (0) were never counted.
     const end = name === 'ics' || name === 'ccs' ? width + plan.groupNames.length : c.length;
     for (let code = 1; code < end; code++) {
       if (c[code]) list.push({ value: name === 'year' ? String(code + YEAR_BASE) : nameOf(code), count: c[code] });
