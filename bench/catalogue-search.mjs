@@ -394,17 +394,22 @@ async function main() {
     raw,
     http,
     ratios: {
-      // Per-request cost of HTTP + worker hop: HTTP latency alone (concurrency 1) over the raw in-process latency.
+      // Per-request cost of HTTP + worker hop at concurrency 1: HTTP latency over the raw in-process latency.
+      // The HTTP floor on this machine (a trivial route, fetch over loopback) is ~0.9 ms, the worker hop ~0.2 ms:
+      // for a mix whose median raw query takes ~1.3 ms that alone makes the ratio ~2.
       httpP50OverRawP50_c1: round(http.single.p50ms / raw.p50ms),
-      // Latency under load is queueing (Little's law: 16 in flight / throughput), so this one grows with concurrency.
+      // Under load latency is queueing (Little's law: 16 in flight / throughput), so this one grows with concurrency.
       httpP50OverRawP50_c16: round(c.p50ms / raw.p50ms),
-      // Throughput: one raw thread against the HTTP server with its worker pool.
+      // Throughput: one raw thread against the HTTP server with its worker pool (≤ 1 means HTTP serves more).
       rawPerSecondOverHttpPerSecond: round(raw.perSecond / c.perSecond),
+      // The least mean latency any server can have at this throughput with 16 requests always in flight.
+      littleLawMeanLatencyMs_c16: round((CONCURRENCY / c.perSecond) * 1000),
     },
     targets: {
       'p95 <= 20 ms (HTTP, c=16)': c.p95ms <= 20,
       '>= 500 req/s (HTTP, c=16)': c.perSecond >= 500,
-      'HTTP/raw p50 ratio <= 1.5 (c=1)': http.single.p50ms / raw.p50ms <= 1.5,
+      'HTTP/raw p50 latency ratio <= 1.5 (c=1)': http.single.p50ms / raw.p50ms <= 1.5,
+      'raw/HTTP throughput ratio <= 1.5 (c=16)': raw.perSecond / c.perSecond <= 1.5,
     },
   };
   mkdirSync(dirname(RESULTS), { recursive: true });

@@ -1,61 +1,41 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/kernel/clock.js';
 import { testServices } from '../../src/testing/services.js';
 import { seedWeb } from '../../src/web/seed.case.js';
 import { buildServer } from '../../src/web/server.js';
+import { CHROMIUM, RESULTS, openBrowserSession, type BrowserSession } from './browser.js';
 
 /**
  * The catalogue in a real browser (Debian chromium + playwright-core): search in Chinese and by number, open a
  * standard, switch language, and prove that a stored XSS title stays text and that no script runs on any page.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 
 describe.skipIf(!existsSync(CHROMIUM))('catalogue e2e in Chromium', () => {
   let services: Awaited<ReturnType<typeof testServices>>;
   let app: FastifyInstance;
-  let context: BrowserContext;
   let page: Page;
   let base: string;
-  let profile: string;
-  const jsErrors: string[] = [];
+  let session: BrowserSession;
+  let jsErrors: string[] = [];
 
   beforeAll(async () => {
     // 2025-11-26: GB 12955-2024 is released but not yet implemented.
     services = await testServices({}, new FakeClock(new Date('2025-11-26T08:00:00Z')));
     await seedWeb(services);
     app = await buildServer(services);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = app.server.address();
-    if (!addr || typeof addr === 'string') throw new Error('server did not bind a TCP port');
-    base = `http://127.0.0.1:${addr.port}`;
-    profile = mkdtempSync(join(tmpdir(), 'stdhub-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      locale: 'zh-CN',
-      viewport: { width: 1200, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (e) => jsErrors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') jsErrors.push(`console: ${m.text()}`);
-    });
-    mkdirSync(RESULTS, { recursive: true });
+    session = await openBrowserSession(app);
+    ({ base, page } = session);
+    jsErrors = session.jsErrors;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await session?.close();
     await app?.close();
     await services?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('searches 防火门 in Chinese, opens the standard and switches to English', async () => {

@@ -1,37 +1,34 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR, loadDemoTexts } from '../../src/demo/load.js';
 import { runImport } from '../../src/importers/runner.js';
 import { FakeClock } from '../../src/kernel/clock.js';
 import { testServices } from '../../src/testing/services.js';
 import { buildServer } from '../../src/web/server.js';
+import { CHROMIUM, RESULTS, openBrowserSession, type BrowserSession } from './browser.js';
 
 /**
  * The reader in a real browser (Debian chromium + playwright-core) on the demo standard's bilingual text: open a
  * clause permalink, navigate the table of contents, download the PDF and check its text layer with pdftotext
  * (English and Chinese sentences). JavaScript is not needed by any page, and none runs.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const PDFTOTEXT = '/usr/bin/pdftotext';
-const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 const ZH_SENTENCE = '平台应能按任意空格、大小写或标点书写的编号找到标准。';
 const EN_SENTENCE = 'A platform shall find a standard from its number in any spacing, case or punctuation.';
 
 describe.skipIf(!existsSync(CHROMIUM) || !existsSync(PDFTOTEXT))('reader e2e in Chromium (needs chromium and pdftotext)', () => {
   let services: Awaited<ReturnType<typeof testServices>>;
   let app: FastifyInstance;
-  let context: BrowserContext;
   let page: Page;
   let base: string;
-  let profile: string;
+  let session: BrowserSession;
   let slug: string;
-  const jsErrors: string[] = [];
+  let jsErrors: string[] = [];
 
   beforeAll(async () => {
     services = await testServices({}, new FakeClock(new Date('2026-03-04T05:06:07Z')));
@@ -39,32 +36,15 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(PDFTOTEXT))('reader e2e in 
     await loadDemoTexts(services);
     slug = encodeURIComponent((await services.catalogue.resolve('T/STDHUB 1-2025'))!.id);
     app = await buildServer(services);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = app.server.address();
-    if (!addr || typeof addr === 'string') throw new Error('server did not bind a TCP port');
-    base = `http://127.0.0.1:${addr.port}`;
-    profile = mkdtempSync(join(tmpdir(), 'stdhub-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      locale: 'zh-CN',
-      acceptDownloads: true,
-      viewport: { width: 1200, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (e) => jsErrors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') jsErrors.push(`console: ${m.text()}`);
-    });
-    mkdirSync(RESULTS, { recursive: true });
+    session = await openBrowserSession(app, { acceptDownloads: true });
+    ({ base, page } = session);
+    jsErrors = session.jsErrors;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await session?.close();
     await app?.close();
     await services?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('opens a clause permalink in Chinese and shows a term definition on hover', async () => {
