@@ -1,43 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KyselyCatalogueStore } from '../catalogue/adapters/kysely-store.js';
 import type { StandardRecord } from '../catalogue/model.js';
-import { KyselyClassificationStore } from '../classification/adapters/kysely-store.js';
-import type { Database } from '../db/schema.js';
-import { kyselyOf, migrate, openSqlite } from '../db/sqlite.js';
-import { FakeClock } from '../kernel/clock.js';
 import { sharedData } from '../testing/shared-data.js';
 import { ccsLevelOf, inCcsRange, parseCsv } from './ccs.js';
 import { runImport } from './runner.js';
+import { classificationEvents, testStores, type TestStores } from '../testing/stores.js';
 
-/**
- * Stores on a temp SQLite file. (testServices() would also do, but it loads every importer module, and some are
- * still being written; the importer only needs the two store ports.)
- */
-async function testStores() {
-  const dir = mkdtempSync(join(tmpdir(), 'stdhub-ccs-db-'));
-  const db: Kysely<Database> = kyselyOf(openSqlite(join(dir, 'db.sqlite')));
-  await migrate(db);
-  const clock = new FakeClock(new Date('2026-11-25T00:00:00Z'));
-  return {
-    dir,
-    db,
-    clock,
-    catalogue: new KyselyCatalogueStore(db, clock, []),
-    classifications: new KyselyClassificationStore(db, clock),
-    async close() {
-      await db.destroy();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-type Stores = Awaited<ReturnType<typeof testStores>>;
-
-const classificationEvents = async (s: Stores) =>
-  Number((await s.db.selectFrom('event').select((eb) => eb.fn.countAll<number>().as('n')).where('object_type', '=', 'classification').executeTakeFirstOrThrow()).n);
 
 /** A minimal Chinese national standard record classified under the given CCS codes. */
 function standard(number: string, ccs: string[]): StandardRecord {
@@ -111,7 +80,7 @@ describe('parseCsv (RFC 4180)', () => {
 });
 
 describe('ccs importer on a damaged file', () => {
-  let s: Stores;
+  let s: TestStores;
   beforeAll(async () => {
     s = await testStores();
   });
@@ -160,7 +129,7 @@ const CCS_DIR = sharedData('codes/ccs');
 const CCS_L1 = sharedData('codes/ccs/cat-level1.csv');
 
 describe.skipIf(!CCS_DIR || !CCS_L1)('ccs importer on the real CCS files', () => {
-  let s: Stores;
+  let s: TestStores;
   let first: Awaited<ReturnType<typeof runImport>>;
   beforeAll(async () => {
     s = await testStores();

@@ -2,41 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kysely } from 'kysely';
-import { KyselyCatalogueStore } from '../catalogue/adapters/kysely-store.js';
 import type { StandardRecord } from '../catalogue/model.js';
-import { KyselyClassificationStore } from '../classification/adapters/kysely-store.js';
-import type { Database } from '../db/schema.js';
-import { kyselyOf, migrate, openSqlite } from '../db/sqlite.js';
-import { FakeClock } from '../kernel/clock.js';
 import { sharedData } from '../testing/shared-data.js';
 import './ics.js';
 import { runImport } from './runner.js';
+import { classificationEvents, testStores, type TestStores } from '../testing/stores.js';
 
-/**
- * Stores on a temp SQLite file. (testServices() would also do, but it loads every importer module, and some are
- * still being written; the importer only needs the two store ports.)
- */
-async function testStores() {
-  const dir = mkdtempSync(join(tmpdir(), 'stdhub-ics-db-'));
-  const db: Kysely<Database> = kyselyOf(openSqlite(join(dir, 'db.sqlite')));
-  await migrate(db);
-  const clock = new FakeClock(new Date('2026-11-25T00:00:00Z'));
-  return {
-    db,
-    clock,
-    catalogue: new KyselyCatalogueStore(db, clock, []),
-    classifications: new KyselyClassificationStore(db, clock),
-    async close() {
-      await db.destroy();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-type Services = Awaited<ReturnType<typeof testStores>>;
-
-const classificationEvents = async (s: Services) =>
-  Number((await s.db.selectFrom('event').select((eb) => eb.fn.countAll<number>().as('n')).where('object_type', '=', 'classification').executeTakeFirstOrThrow()).n);
 
 /** A minimal catalogue record classified under the given ICS codes. */
 function standard(id: string, number: string, ics: string[]): StandardRecord {
@@ -59,7 +30,7 @@ function standard(id: string, number: string, ics: string[]): StandardRecord {
 }
 
 describe('ics importer on a damaged file', () => {
-  let s: Services;
+  let s: TestStores;
   let dir: string;
   beforeAll(async () => {
     s = await testStores();
@@ -98,7 +69,7 @@ const ICS7 = sharedData('codes/ics/ics-ed7.jsonl');
 const ICS_DIR = sharedData('codes/ics');
 
 describe.skipIf(!ICS7 || !ICS_DIR)('ics importer on the real ICS 7th edition', () => {
-  let s: Services;
+  let s: TestStores;
   let first: Awaited<ReturnType<typeof runImport>>;
   beforeAll(async () => {
     s = await testStores();

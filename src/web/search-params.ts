@@ -1,3 +1,4 @@
+import type { FacetName } from '../search/ports.js';
 import type { SearchFilters, SearchQuery, SearchSort } from '../search/ports.js';
 
 /** The state of the search page as carried in its URL; links (facets, sort, pages) are built from it. */
@@ -106,4 +107,19 @@ export function toggled(s: SearchState, name: MultiFilter, value: string): Searc
 /** True when any filter is set. */
 export function hasFilters(s: SearchState): boolean {
   return MULTI_FILTERS.some((n) => s[n].length > 0) || !!s.ics || !!s.ccs || s.yearFrom !== undefined || s.yearTo !== undefined;
+}
+
+/** Whether a facet value is an active filter, and the state a click on it leads to (add or remove). */
+export function facetLink(s: SearchState, name: FacetName, value: string): { on: boolean; next: SearchState } {
+  if ((MULTI_FILTERS as readonly string[]).includes(name)) {
+    const n = name as MultiFilter;
+    return { on: s[n].includes(value), next: toggled(s, n, value) };
+  }
+  if (name === 'ics' || name === 'ccs') {
+    const on = s[name] === value;
+    return { on, next: withChange(s, { [name]: on ? undefined : value }) };
+  }
+  const year = Number(value);
+  const on = s.yearFrom === year && s.yearTo === year;
+  return { on, next: withChange(s, on ? { yearFrom: undefined, yearTo: undefined } : { yearFrom: year, yearTo: year }) };
 }

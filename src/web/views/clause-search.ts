@@ -3,7 +3,7 @@ import type { FacetName } from '../../search/ports.js';
 import type { PageCtx } from '../context.js';
 import { html, type SafeHtml } from '../html.js';
 import type { MessageKey } from '../i18n/index.js';
-import { MULTI_FILTERS, searchHref, toggled, withChange, type MultiFilter, type SearchState } from '../search-params.js';
+import { facetLink, searchHref, type SearchState } from '../search-params.js';
 import { highlighted, num, pickTitle, statusBadge, stdHref, vocab } from './components.js';
 import { layout } from './layout.js';
 
@@ -15,19 +15,6 @@ export function clauseSearchHref(s: SearchState): string {
   return searchHref(s).replace(/^\/search/, '/search/text');
 }
 
-function facetLink(s: SearchState, name: FacetName, value: string): { on: boolean; next: SearchState } {
-  if ((MULTI_FILTERS as readonly string[]).includes(name)) {
-    const n = name as MultiFilter;
-    return { on: s[n].includes(value), next: toggled(s, n, value) };
-  }
-  if (name === 'ics' || name === 'ccs') {
-    const on = s[name] === value;
-    return { on, next: withChange(s, { [name]: on ? undefined : value }) };
-  }
-  const year = Number(value);
-  const on = s.yearFrom === year && s.yearTo === year;
-  return { on, next: withChange(s, on ? { yearFrom: undefined, yearTo: undefined } : { yearFrom: year, yearTo: year }) };
-}
 
 function facets(ctx: PageCtx, s: SearchState, r: ClauseSearchResult): SafeHtml {
   const groups = FACET_ORDER.filter((name) => r.facets[name]?.length).map((name) => {

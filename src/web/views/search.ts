@@ -3,7 +3,7 @@ import { html, type SafeHtml } from '../html.js';
 import type { PageCtx } from '../context.js';
 import type { MessageKey } from '../i18n/index.js';
 import { contentLang } from '../i18n/index.js';
-import { LIMITS, MULTI_FILTERS, SORTS, hasFilters, searchHref, toggled, withChange, type MultiFilter, type SearchState } from '../search-params.js';
+import { LIMITS, MULTI_FILTERS, SORTS, facetLink, hasFilters, searchHref, toggled, withChange, type SearchState } from '../search-params.js';
 import { layout } from './layout.js';
 import { highlighted, num, statusBadge, stdHref, vocab } from './components.js';
 
@@ -20,20 +20,6 @@ function facetLabel(ctx: PageCtx, name: FacetName, value: string): string {
   return kind ? vocab(ctx, kind, value) : value;
 }
 
-/** Whether a facet value is an active filter, and the state a click on it leads to (add or remove). */
-function facetLink(s: SearchState, name: FacetName, value: string): { on: boolean; next: SearchState } {
-  if ((MULTI_FILTERS as readonly string[]).includes(name)) {
-    const n = name as MultiFilter;
-    return { on: s[n].includes(value), next: toggled(s, n, value) };
-  }
-  if (name === 'ics' || name === 'ccs') {
-    const on = s[name] === value;
-    return { on, next: withChange(s, { [name]: on ? undefined : value }) };
-  }
-  const year = Number(value);
-  const on = s.yearFrom === year && s.yearTo === year;
-  return { on, next: withChange(s, on ? { yearFrom: undefined, yearTo: undefined } : { yearFrom: year, yearTo: year }) };
-}
 
 /** Hidden inputs carrying the current filters through a GET form that changes something else. */
 function hiddenState(s: SearchState, except: string[]): SafeHtml {
