@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { numberOption, percentile, round, summary } from './lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
@@ -28,10 +29,7 @@ const SOURCE_DB = join(ROOT, 'bench', 'work', 'rfc-text-import', 'bench.sqlite')
 const RESULTS = join(ROOT, 'bench', 'results', 'clause-search.json');
 
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : dflt;
-};
+const opt = (name, dflt) => numberOption(args, name, dflt);
 const CONCURRENCY = 16;
 const REQUESTS = opt('requests', 3000);
 const SECONDS = opt('seconds', 30);
@@ -71,18 +69,6 @@ const MIX = [
   ['域名系统 安全'],
 ];
 
-function percentile(sorted, p) {
-  if (!sorted.length) return null;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-const round = (x) => (x === null ? null : Math.round(x * 1000) / 1000);
-function summary(latencies, seconds) {
-  const s = latencies.slice().sort((a, b) => a - b);
-  return {
-    count: s.length, seconds: round(seconds), perSecond: round(s.length / seconds),
-    p50ms: round(percentile(s, 50)), p95ms: round(percentile(s, 95)), p99ms: round(percentile(s, 99)), maxms: round(s[s.length - 1] ?? null),
-  };
-}
 function toQuery(q, extra = {}) {
   const filters = {};
   if (extra.status) filters.status = [extra.status];

@@ -18,6 +18,7 @@ import net from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { numberOption } from './lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
@@ -25,10 +26,7 @@ const WORK = join(ROOT, 'bench', 'work', 'reader-vs-nginx');
 const RESULTS = join(ROOT, 'bench', 'results', 'reader-vs-nginx.json');
 const NGINX = '/usr/sbin/nginx';
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : dflt;
-};
+const opt = (name, dflt) => numberOption(args, name, dflt);
 const CONCURRENCY = 16;
 const SECONDS = opt('seconds', 5);
 const ROUNDS = opt('rounds', 2);

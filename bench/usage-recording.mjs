@@ -18,15 +18,13 @@ import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { numberOption } from './lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 const RESULTS = join(ROOT, 'bench', 'results', 'usage-recording.json');
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : dflt;
-};
+const opt = (name, dflt) => numberOption(args, name, dflt);
 const CONCURRENCY = 16;
 const PHASE_SECONDS = opt('seconds', 6);
 const ROUNDS = opt('rounds', 2);
