@@ -31,7 +31,7 @@ function toGroup(g: ClauseGroup) {
  * /v1/search (400 invalid_query); the query text itself never causes an error. Registered inside the API plugin.
  */
 export function clauseApiRoutes(app: FastifyInstance, services: Services): void {
-  app.get('/v1/clauses', async (req) => {
+  app.get('/v1/clauses', { config: { policy: 'public' } }, async (req) => {
     const raw = req.query as Record<string, unknown>;
     const query = parseSearchQuery(raw);
     if (raw.pageSize === undefined) query.pageSize = DEFAULT_PAGE_SIZE;

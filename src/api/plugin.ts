@@ -8,6 +8,12 @@ import type { SearchHit } from '../search/ports.js';
 import { openApiDocument } from './openapi.js';
 import { usageApiRoutes } from './usage.js';
 import { clauseApiRoutes } from './clauses.js';
+import { accountApi } from './account.js';
+import { editorApi } from './editor.js';
+import { auditApi } from './audit.js';
+import { lifecycleApi } from './lifecycle.js';
+import { bulletinApi } from './bulletins.js';
+import { alertApi } from './alerts.js';
 import { API_LIMITS, parseSearchQuery, VOCAB_KINDS } from './params.js';
 
 /** The classification schemes the API serves. */
@@ -87,7 +93,7 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiPluginOptions): P
     return s;
   };
 
-  app.get('/v1/search', async (req) => {
+  app.get('/v1/search', { config: { policy: 'public' } }, async (req) => {
     const query = parseSearchQuery(req.query as Record<string, unknown>);
     const r = await services.search.search(query);
     return {
@@ -100,17 +106,17 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiPluginOptions): P
     };
   });
 
-  app.get<{ Params: { numberOrId: string } }>('/v1/standards/:numberOrId', async (req) => {
+  app.get<{ Params: { numberOrId: string } }>('/v1/standards/:numberOrId', { config: { policy: 'public' } }, async (req) => {
     const standard = await resolveStandard(req.params.numberOrId);
     return { standard, links: linksOf(standard.id) };
   });
 
-  app.get<{ Params: { numberOrId: string } }>('/v1/standards/:numberOrId/relations', async (req) => {
+  app.get<{ Params: { numberOrId: string } }>('/v1/standards/:numberOrId/relations', { config: { policy: 'public' } }, async (req) => {
     const s = await resolveStandard(req.params.numberOrId);
     return { id: s.id, number: primaryIdentifier(s).value, items: await services.catalogue.relations(s.id) };
   });
 
-  app.get<{ Params: { numberOrId: string } }>('/v1/standards/:numberOrId/editions', async (req) => {
+  app.get<{ Params: { numberOrId: string } }>('/v1/standards/:numberOrId/editions', { config: { policy: 'public' } }, async (req) => {
     const s = await resolveStandard(req.params.numberOrId);
     const number = primaryIdentifier(s).value;
     // The same family key the store writes: the parser's, else the number itself (a family of one).
@@ -118,12 +124,12 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiPluginOptions): P
     return { id: s.id, number, family, items: await services.catalogue.editions(family) };
   });
 
-  app.get<{ Params: { numberOrId: string } }>('/v1/standards/:numberOrId/history', async (req) => {
+  app.get<{ Params: { numberOrId: string } }>('/v1/standards/:numberOrId/history', { config: { policy: 'public' } }, async (req) => {
     const s = await resolveStandard(req.params.numberOrId);
     return { id: s.id, number: primaryIdentifier(s).value, items: await services.catalogue.history(s.id) };
   });
 
-  app.get<{ Params: { scheme: string } }>('/v1/classifications/:scheme', async (req) => {
+  app.get<{ Params: { scheme: string } }>('/v1/classifications/:scheme', { config: { policy: 'public' } }, async (req) => {
     const scheme = schemeOf(req.params.scheme);
     const [items, total] = await Promise.all([
       services.classifications.children(scheme, null),
@@ -132,7 +138,7 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiPluginOptions): P
     return { scheme, total, items };
   });
 
-  app.get<{ Params: { scheme: string; code: string } }>('/v1/classifications/:scheme/:code', async (req) => {
+  app.get<{ Params: { scheme: string; code: string } }>('/v1/classifications/:scheme/:code', { config: { policy: 'public' } }, async (req) => {
     const scheme = schemeOf(req.params.scheme);
     const text = req.params.code.trim();
     const code = text.length <= API_LIMITS.codeChars ? await services.classifications.get(scheme, text) : null;
@@ -153,13 +159,13 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiPluginOptions): P
     };
   });
 
-  app.get('/v1/stats', async () => services.catalogue.stats());
+  app.get('/v1/stats', { config: { policy: 'public' } }, async () => services.catalogue.stats());
 
-  app.get('/v1/vocabularies', async () => ({
+  app.get('/v1/vocabularies', { config: { policy: 'public' } }, async () => ({
     items: VOCAB_KINDS.map((kind) => ({ kind, href: apiUrl(`/v1/vocabularies/${kind}`), count: vocabulary(kind).length })),
   }));
 
-  app.get<{ Params: { kind: string } }>('/v1/vocabularies/:kind', async (req) => {
+  app.get<{ Params: { kind: string } }>('/v1/vocabularies/:kind', { config: { policy: 'public' } }, async (req) => {
     const kind = VOCAB_KINDS.find((k) => k === req.params.kind);
     if (!kind) throw new AppError('not_found', `No vocabulary "${req.params.kind.slice(0, 40)}" (known: ${VOCAB_KINDS.join(', ')})`);
     return { kind, items: vocabulary(kind) };
@@ -167,8 +173,14 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiPluginOptions): P
 
   usageApiRoutes(app, services);
   clauseApiRoutes(app, services);
+  accountApi(app, services);
+  editorApi(app, services);
+  auditApi(app, services);
+  lifecycleApi(app, services);
+  bulletinApi(app, services);
+  alertApi(app, services);
 
   // Built once: the document depends only on configuration.
   const doc = openApiDocument({ prefix, publicUrl: services.config.PUBLIC_URL });
-  app.get('/openapi.json', async () => doc);
+  app.get('/openapi.json', { config: { policy: 'public' } }, async () => doc);
 }

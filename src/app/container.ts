@@ -16,6 +16,8 @@ import { ClauseFts5Indexer, createClauseSearch } from '../search/clause/service.
 import { SqliteUsageStore } from '../usage/adapters/sqlite-store.js';
 import { UsageService } from '../usage/service.js';
 import '../importers/all.js';
+import type { Authenticator } from '../accounts/ports.js';
+import { anonymousAuthenticator } from '../accounts/anonymous.js';
 
 /** Everything a use case, route or command needs, wired from configuration (the composition root). */
 export interface Services {
@@ -32,6 +34,10 @@ export interface Services {
   clauses: ClauseSearch;
   /** Usage statistics: page views, reads and downloads (src/usage); record() is cheap and never blocks. */
   usage: UsageService;
+  /** Resolves the principal of a request (session cookie or API token); see src/accounts. */
+  auth: Authenticator;
+  // Domain services are added below, one field per domain (accounts, editorial, audit, lifecycle, bulletins,
+  // alerts, blobs, jobs, …); keep one line each so parallel work does not collide.
   close(): Promise<void>;
 }
 
@@ -62,6 +68,7 @@ export async function openServices(config: Config, opts: { clock?: Clock } = {})
     search,
     clauses,
     usage,
+    auth: anonymousAuthenticator,
     async close() {
       usage.close();
       await search.close?.();

@@ -18,6 +18,14 @@ export const ERROR_CATALOGUE = {
   text_not_found: { status: 404, en: 'No full text is stored for this standard', zh: '该标准没有全文' },
   text_not_disclosed: { status: 403, en: 'The text of this standard is not disclosed', zh: '该标准文本不公开' },
   download_not_allowed: { status: 403, en: 'This standard may be read online but not downloaded', zh: '该标准仅可在线阅读，不可下载' },
+  unauthenticated: { status: 401, en: 'Sign in to continue', zh: '请先登录' },
+  forbidden: { status: 403, en: 'You do not have permission to do this', zh: '您没有执行此操作的权限' },
+  csrf_failed: { status: 403, en: 'The form has expired or did not come from this site; reload and try again', zh: '表单已过期或来源无效，请刷新后重试' },
+  invalid_credentials: { status: 401, en: 'Wrong e-mail address or password', zh: '电子邮箱或密码错误' },
+  invalid_token: { status: 401, en: 'The API token is unknown, expired or revoked', zh: 'API 令牌无效、已过期或已吊销' },
+  email_not_verified: { status: 403, en: 'Verify your e-mail address first', zh: '请先验证电子邮箱' },
+  conflict: { status: 409, en: 'The object was changed or already exists', zh: '对象已被修改或已存在' },
+  invalid_transition: { status: 409, en: 'This change is not allowed in the current state', zh: '当前状态下不允许此操作' },
   pdf_font_missing: { status: 500, en: 'The CJK font for PDF output is missing', zh: '缺少生成 PDF 所需的中文字体' },
 } as const;
 

@@ -28,16 +28,16 @@ beforeAll(async () => {
   const gb = WEB_SEED[0];
   await services.catalogue.upsert({ ...gb, keywords: ['防火', 'fire door'] }, { actor: 'editor' });
   app = await buildServer(services);
-  app.get('/boom', async () => {
+  app.get('/boom', { config: { policy: 'public' } }, async () => {
     throw new Error('secret internal detail at /srv/db.sqlite');
   });
-  app.get('/api/boom', async () => {
+  app.get('/api/boom', { config: { policy: 'public' } }, async () => {
     throw new Error('secret internal detail at /srv/db.sqlite');
   });
-  app.get('/api/coded', async () => {
+  app.get('/api/coded', { config: { policy: 'public' } }, async () => {
     throw new AppError('invalid_query', 'page must be a number');
   });
-  app.post('/echo', async (req) => req.body);
+  app.post('/echo', { config: { policy: 'public' } }, async (req) => req.body);
   await app.ready();
 });
 

@@ -16,6 +16,15 @@ import { standardRoutes } from './routes/standard.js';
 import { statsRoutes } from './routes/stats.js';
 import { installUsageHooks } from '../usage/hook.js';
 import { errorPage } from './views/error.js';
+import { installRoutePolicy } from './route-policy.js';
+import { installAccountHooks } from './account-hooks.js';
+import { installAbuseLimits } from './abuse-limits.js';
+import { accountRoutes } from './routes/account.js';
+import { editorRoutes } from './routes/editor.js';
+import { auditRoutes } from './routes/audit.js';
+import { lifecycleRoutes } from './routes/lifecycle.js';
+import { bulletinRoutes } from './routes/bulletins.js';
+import { alertRoutes } from './routes/alerts.js';
 
 /** Largest request body accepted (forms and API JSON); larger ones get 413 payload_too_large. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -82,6 +91,9 @@ export async function buildServer(services: Services, opts: { logger?: boolean }
     return payload;
   });
 
+  installRoutePolicy(app, services);
+  installAccountHooks(app, services);
+  installAbuseLimits(app, services);
   installUsageHooks(app, services.usage);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   assetRoutes(app);
@@ -93,6 +105,12 @@ export async function buildServer(services: Services, opts: { logger?: boolean }
   classificationRoutes(app, services);
   bodiesRoutes(app, services);
   statsRoutes(app, services);
+  accountRoutes(app, services);
+  editorRoutes(app, services);
+  auditRoutes(app, services);
+  lifecycleRoutes(app, services);
+  bulletinRoutes(app, services);
+  alertRoutes(app, services);
   await app.register(apiPlugin, { prefix: '/api', services });
   return app;
 }

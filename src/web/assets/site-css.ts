@@ -120,6 +120,17 @@ abbr.termref,.termref abbr{text-decoration:underline dotted;cursor:help}a.termre
 .brow{display:grid;grid-template-columns:minmax(0,1fr);gap:.2rem 1.5rem;border-top:1px solid var(--line);padding:.4rem 0}
 @media (min-width:48rem){.brow{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}}.bhead{font-weight:600}.bcol{overflow-wrap:break-word}
 .reason{background:var(--warnbg);color:var(--warn);padding:.6rem .8rem;border-radius:4px}
+.tabs{display:flex;flex-wrap:wrap;gap:.25rem;border-bottom:1px solid var(--line);margin:.6rem 0 1rem}.tabs a{padding:.35rem .8rem;text-decoration:none;border:1px solid transparent;border-bottom:none;border-radius:4px 4px 0 0}.tabs a[aria-current=page]{border-color:var(--line);background:#fff;font-weight:600}
+form.stack{display:grid;gap:.7rem;max-width:40rem}form.stack label{display:grid;gap:.2rem;font-weight:600}form.stack input,form.stack select,form.stack textarea{font:inherit;font-weight:400;padding:.4rem .6rem;border:1px solid var(--line);border-radius:4px}
+button,.button{font:inherit;padding:.4rem .9rem;border:1px solid #0b5cad;background:#0b5cad;color:#fff;border-radius:4px;cursor:pointer;text-decoration:none;display:inline-block}button.secondary,.button.secondary{background:#fff;color:#0b5cad}button.danger{background:#b42318;border-color:#b42318}
+.form-errors{background:var(--warnbg);color:var(--warn);padding:.6rem .8rem;border-radius:4px}.notice{background:#eef6ee;padding:.6rem .8rem;border-radius:4px}
+table.data th,table.data td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
+/* accounts */
+/* editorial */
+/* audit */
+/* lifecycle */
+/* bulletins */
+/* alerts */
 @media print{header.site,footer.site,.skip,.crumbs,.rtools,.toc,.plink,details.cite,.cnav{display:none!important}
 body{font-size:10.5pt;line-height:1.45}main{max-width:none;padding:0}.rgrid{display:block}.rtext{max-width:none}
 .rtext h2,.rtext h3,.rtext h4{break-after:avoid}.rtext table,.rtext figure,.rtext pre,.note,.example{break-inside:avoid}

@@ -1,5 +1,25 @@
-import en from './en.json' with { type: 'json' };
-import zhCN from './zh-CN.json' with { type: 'json' };
+import enBase from './en.json' with { type: 'json' };
+import zhBase from './zh-CN.json' with { type: 'json' };
+import accountsEn from './accounts.en.json' with { type: 'json' };
+import accountsZh from './accounts.zh-CN.json' with { type: 'json' };
+import editorialEn from './editorial.en.json' with { type: 'json' };
+import editorialZh from './editorial.zh-CN.json' with { type: 'json' };
+import auditEn from './audit.en.json' with { type: 'json' };
+import auditZh from './audit.zh-CN.json' with { type: 'json' };
+import lifecycleEn from './lifecycle.en.json' with { type: 'json' };
+import lifecycleZh from './lifecycle.zh-CN.json' with { type: 'json' };
+import bulletinsEn from './bulletins.en.json' with { type: 'json' };
+import bulletinsZh from './bulletins.zh-CN.json' with { type: 'json' };
+import alertsEn from './alerts.en.json' with { type: 'json' };
+import alertsZh from './alerts.zh-CN.json' with { type: 'json' };
+
+/**
+ * Messages are split per domain (`<domain>.<lang>.json`) beside the base files so that parallel work on different
+ * domains never edits the same file; they merge into one flat catalogue per language (keys must not collide —
+ * the completeness test checks that both languages have every key).
+ */
+const en = { ...enBase, ...accountsEn, ...editorialEn, ...auditEn, ...lifecycleEn, ...bulletinsEn, ...alertsEn };
+const zhCN = { ...zhBase, ...accountsZh, ...editorialZh, ...auditZh, ...lifecycleZh, ...bulletinsZh, ...alertsZh };
 
 /** Interface languages. Record data may be in any language; the interface is in one of these. */
 export const UI_LANGS = ['zh-CN', 'en'] as const;

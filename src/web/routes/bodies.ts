@@ -9,11 +9,11 @@ import { bodyPage } from '../views/body.js';
 
 /** GET /bodies, /bodies/:code — publishing bodies with counts by status and newest standards. */
 export function bodiesRoutes(app: FastifyInstance, services: Services): void {
-  app.get('/bodies', async (req, reply) => {
+  app.get('/bodies', { config: { policy: 'public' } }, async (req, reply) => {
     const ctx = pageContext(req, reply, services);
     return sendHtml(reply, bodiesPage(ctx, await services.catalogue.stats()));
   });
-  app.get<{ Params: { code: string } }>('/bodies/:code', async (req, reply) => {
+  app.get<{ Params: { code: string } }>('/bodies/:code', { config: { policy: 'public' } }, async (req, reply) => {
     const code = req.params.code;
     const stats = await services.catalogue.stats();
     const byStatus = stats.byBodyStatus.filter((b) => b.body === code).sort((a, b) => b.count - a.count);

@@ -9,7 +9,7 @@ import { classificationPage } from '../views/classification.js';
 export function classificationRoutes(app: FastifyInstance, services: Services): void {
   const cls = services.classifications;
   for (const scheme of ['ics', 'ccs'] as const) {
-    app.get(`/${scheme}`, async (req, reply) => {
+    app.get(`/${scheme}`, { config: { policy: 'public' } }, async (req, reply) => {
       const ctx = pageContext(req, reply, services);
       const children = await cls.children(scheme, null);
       return sendHtml(reply, classificationPage(ctx, { scheme, code: null, count: null, ancestors: [], children }));
@@ -28,7 +28,7 @@ export function classificationRoutes(app: FastifyInstance, services: Services): 
       const count = siblings.find((s) => s.code === code.code)?.count ?? 0;
       return sendHtml(reply, classificationPage(ctx, { scheme, code, count, ancestors, children }));
     };
-    app.get<{ Params: { code: string } }>(`/${scheme}/:code`, (req, reply) => show(req, reply, req.params.code.trim()));
-    app.get<{ Params: { '*': string } }>(`/${scheme}/*`, (req, reply) => show(req, reply, req.params['*'].trim()));
+    app.get<{ Params: { code: string } }>(`/${scheme}/:code`, { config: { policy: 'public' } }, (req, reply) => show(req, reply, req.params.code.trim()));
+    app.get<{ Params: { '*': string } }>(`/${scheme}/*`, { config: { policy: 'public' } }, (req, reply) => show(req, reply, req.params['*'].trim()));
   }
 }

@@ -13,7 +13,7 @@ const PAGE_SIZE = 10;
  * (parseSearchState clamps and drops bad values), so any URL gives a page, never a server error.
  */
 export function clauseSearchRoutes(app: FastifyInstance, services: Services): void {
-  app.get('/search/text', async (req, reply) => {
+  app.get('/search/text', { config: { policy: 'public' } }, async (req, reply) => {
     const ctx = pageContext(req, reply, services);
     const raw = req.query as Record<string, unknown>;
     const state = { ...parseSearchState(raw), ...(raw.pageSize === undefined ? { pageSize: PAGE_SIZE } : {}) };

@@ -6,7 +6,7 @@ import { homePage } from '../views/home.js';
 
 /** GET / */
 export function homeRoutes(app: FastifyInstance, services: Services): void {
-  app.get('/', async (req, reply) => {
+  app.get('/', { config: { policy: 'public' } }, async (req, reply) => {
     const ctx = pageContext(req, reply, services);
     return sendHtml(reply, homePage(ctx, await services.catalogue.stats()));
   });

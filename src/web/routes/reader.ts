@@ -166,7 +166,7 @@ export function readerRoutes(app: FastifyInstance, services: Services): void {
     cache.set(key, page.value);
     return sendHtml(reply, page);
   };
-  app.get<{ Params: { id: string }; Querystring: { view?: string } }>('/std/:id/read', async (req, reply) => {
+  app.get<{ Params: { id: string }; Querystring: { view?: string } }>('/std/:id/read', { config: { policy: 'public' } }, async (req, reply) => {
     const l = await load(services, req.params.id);
     const redirect = canonical(req, reply, l, req.params.id, '/read');
     if (redirect) return redirect;
@@ -190,7 +190,7 @@ export function readerRoutes(app: FastifyInstance, services: Services): void {
     return store(reply, key, readerPage(ctx, data));
   });
 
-  app.get<{ Params: { id: string; anchor: string } }>('/std/:id/clause/:anchor', async (req, reply) => {
+  app.get<{ Params: { id: string; anchor: string } }>('/std/:id/clause/:anchor', { config: { policy: 'public' } }, async (req, reply) => {
     const l = await load(services, req.params.id);
     const anchor = req.params.anchor;
     const redirect = canonical(req, reply, l, req.params.id, `/clause/${encodeURIComponent(anchor)}`);
@@ -215,7 +215,7 @@ export function readerRoutes(app: FastifyInstance, services: Services): void {
     return store(reply, key, clausePage(ctx, { record: l.record, doc, langs: l.langs, disclosure: l.disclosure, rc }, { ...hit, prev: flat[i - 1], next: flat[i + 1] }));
   });
 
-  app.get<{ Params: { id: string } }>('/std/:id/download.pdf', async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/std/:id/download.pdf', { config: { policy: 'public' } }, async (req, reply) => {
     const l = await load(services, req.params.id);
     const denied = guard(l, 'download');
     if (denied) return refuse(services, req, reply, l, 'download');
@@ -240,7 +240,7 @@ export function readerRoutes(app: FastifyInstance, services: Services): void {
       .send(stream);
   });
 
-  app.get<{ Params: { id: string } }>('/std/:id/download.html', async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/std/:id/download.html', { config: { policy: 'public' } }, async (req, reply) => {
     const l = await load(services, req.params.id);
     const denied = guard(l, 'download');
     if (denied) return refuse(services, req, reply, l, 'download');
@@ -269,7 +269,7 @@ export function readerRoutes(app: FastifyInstance, services: Services): void {
       .send(stream);
   });
 
-  app.get<{ Params: { id: string } }>('/std/:id/source', async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/std/:id/source', { config: { policy: 'public' } }, async (req, reply) => {
     const l = await load(services, req.params.id);
     const denied = guard(l, 'download');
     if (denied) return refuse(services, req, reply, l, 'download');
@@ -286,7 +286,7 @@ export function readerRoutes(app: FastifyInstance, services: Services): void {
       .send(Readable.from([src.bytes]));
   });
 
-  app.get<{ Params: { id: string }; Querystring: { lang?: string } }>('/api/v1/standards/:id/text', async (req) => {
+  app.get<{ Params: { id: string }; Querystring: { lang?: string } }>('/api/v1/standards/:id/text', { config: { policy: 'public' } }, async (req) => {
     const l = await load(services, req.params.id);
     assertReadable(l.disclosure);
     const lang = typeof req.query.lang === 'string' && LANG_RE.test(req.query.lang) ? req.query.lang : undefined;

@@ -7,7 +7,7 @@ import { searchPage } from '../views/search.js';
 
 /** GET /search — any query string gives a page (parseSearchState clamps and drops bad values). */
 export function searchRoutes(app: FastifyInstance, services: Services): void {
-  app.get('/search', async (req, reply) => {
+  app.get('/search', { config: { policy: 'public' } }, async (req, reply) => {
     const ctx = pageContext(req, reply, services);
     const state = parseSearchState(req.query as Record<string, unknown>);
     const result = await services.search.search(toSearchQuery(state));

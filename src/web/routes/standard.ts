@@ -8,6 +8,7 @@ import { pageContext } from '../context.js';
 import { sendHtml } from '../respond.js';
 import { standardPage } from '../views/standard.js';
 import { stdHref } from '../views/components.js';
+import { standardPanels, standardTabsNav } from '../standard-panels.js';
 
 /** Longest id or typed number we try to resolve; longer input cannot be a standard number. */
 const MAX_ID = 200;
@@ -34,11 +35,13 @@ async function show(services: Services, req: FastifyRequest, reply: FastifyReply
   const classTitles = new Map<string, ClassificationCode | null>();
   for (const c of record.classifications.slice(0, 50))
     classTitles.set(`${c.scheme}:${c.code}`, await services.classifications.get(c.scheme, c.code));
-  return sendHtml(reply, standardPage(ctx, { record, relations, editions, history, classTitles, textLangs }));
+  const panelInput = { ctx, record, principal: req.principal };
+  const panels = (await Promise.all(standardPanels.map((p) => p(panelInput)))).filter((x) => x !== null);
+  return sendHtml(reply, standardPage(ctx, { record, relations, editions, history, classTitles, textLangs, panels, tabs: standardTabsNav(panelInput, '') }));
 }
 
 /** GET /std/:id — the slug, or any typed number (URL-encoded, or with a raw '/' as in GB/T) redirected to the slug. */
 export function standardRoutes(app: FastifyInstance, services: Services): void {
-  app.get<{ Params: { id: string } }>('/std/:id', (req, reply) => show(services, req, reply, req.params.id));
-  app.get<{ Params: { '*': string } }>('/std/*', (req, reply) => show(services, req, reply, req.params['*']));
+  app.get<{ Params: { id: string } }>('/std/:id', { config: { policy: 'public' } }, (req, reply) => show(services, req, reply, req.params.id));
+  app.get<{ Params: { '*': string } }>('/std/*', { config: { policy: 'public' } }, (req, reply) => show(services, req, reply, req.params['*']));
 }

@@ -18,11 +18,11 @@ function dayParam(v: unknown, name: string): string | undefined {
 
 /** GET /stats — public usage statistics (zh-CN/en); GET /stats.csv — daily counts per standard as CSV. */
 export function statsRoutes(app: FastifyInstance, services: Services): void {
-  app.get('/stats', async (req, reply) => {
+  app.get('/stats', { config: { policy: 'public' } }, async (req, reply) => {
     const ctx = pageContext(req, reply, services);
     return sendHtml(reply, statsPage(ctx, services.usage.report(USAGE_LIMITS.defaultMonths, USAGE_LIMITS.defaultTop)));
   });
-  app.get<{ Querystring: { from?: string; to?: string } }>('/stats.csv', async (req, reply) => {
+  app.get<{ Querystring: { from?: string; to?: string } }>('/stats.csv', { config: { policy: 'public' } }, async (req, reply) => {
     const q = req.query as Record<string, unknown>;
     const from = dayParam(q.from, 'from');
     const to = dayParam(q.to, 'to');

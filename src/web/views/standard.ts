@@ -17,6 +17,10 @@ export interface StandardPageData {
   /** Languages of the stored full texts (empty when none). */
   textLangs?: string[];
   history: HistoryEvent[];
+  /** Sections contributed by other domains (src/web/standard-panels.ts), rendered below the editions. */
+  panels?: SafeHtml[];
+  /** The tab row (src/web/standard-panels.ts standardTabsNav). */
+  tabs?: SafeHtml;
   /** Titles of the record's ICS/CCS codes, keyed 'scheme:code' (null when the code is not loaded). */
   classTitles: Map<string, ClassificationCode | null>;
 }
@@ -68,6 +72,7 @@ export function standardPage(ctx: PageCtx, d: StandardPageData): SafeHtml {
   const body = vocab(ctx, 'body', r.body);
   const main = html`
 <h1><span class="num">${number}</span> ${statusBadge(ctx, r.status)}${heading ? html`<br><span${heading[0] !== mine ? html` lang="${heading[0]}"` : ''}>${heading[1]}</span>` : ''}</h1>
+${d.tabs ?? ''}
 ${d.textLangs?.length ? html`<p class="read-link"><a href="${`/std/${encodeURIComponent(r.id)}/read`}">${t('std.readFullText')}</a> <span class="muted">(${d.textLangs.join(' / ')})</span></p>` : ''}
 <section>
 <h2>${t('std.metadata')}</h2>
@@ -98,7 +103,8 @@ ${r.abstracts.length ? html`<section><h2>${t('std.abstract')}</h2>${r.abstracts.
 <section><h2>${t('std.history')}</h2>${history(ctx, d.history)}</section>
 </div>
 <section><h2>${t('std.relations')}</h2>${relations(ctx, d.relations)}</section>
-${d.editions.length > 1 ? html`<section><h2>${t('std.editions')}</h2>${editions(ctx, d.editions, r.id)}</section>` : ''}`;
+${d.editions.length > 1 ? html`<section><h2>${t('std.editions')}</h2>${editions(ctx, d.editions, r.id)}</section>` : ''}
+${d.panels ?? []}`;
   return layout(ctx, {
     title: heading ? `${number} ${heading[1]}` : number,
     main,

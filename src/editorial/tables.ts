@@ -1,0 +1,3 @@
+/** Kysely table types of the editorial domain (merged into Database in src/db/schema.ts). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface EditorialTables {}
