@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { clauseAccessOf } from '../reader/disclosure.js';
 import type { Services } from '../app/container.js';
 import { AppError } from '../kernel/errors.js';
 import type { ClauseGroup } from '../search/clause/ports.js';
@@ -37,7 +38,7 @@ export function clauseApiRoutes(app: FastifyInstance, services: Services): void 
     if (raw.pageSize === undefined) query.pageSize = DEFAULT_PAGE_SIZE;
     if (query.pageSize > MAX_PAGE_SIZE)
       throw new AppError('invalid_query', `Invalid query parameter "pageSize": at most ${MAX_PAGE_SIZE}`, { param: 'pageSize', reason: 'out_of_range' });
-    const r = await services.clauses.search({ q: query.q, filters: query.filters, page: query.page, pageSize: query.pageSize });
+    const r = await services.clauses.search({ q: query.q, filters: query.filters, page: query.page, pageSize: query.pageSize, access: clauseAccessOf(req.principal) });
     const e = encodeURIComponent;
     return {
       total: r.total,

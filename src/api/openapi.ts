@@ -5,6 +5,12 @@ import { FACET_NAMES } from '../search/ports.js';
 import { API_LIMITS, SORTS, VOCAB_KINDS } from './params.js';
 import { usagePaths, usageSchemas } from './usage.js';
 import { clausePaths, clauseSchemas } from './clauses.js';
+import { accountPaths } from './account.js';
+import { editorPaths, editorSchemas } from './editor.js';
+import { auditPaths } from './audit.js';
+import { bulletinPaths } from './bulletins.js';
+import { lifecyclePaths } from './lifecycle.js';
+import { alertPaths } from './alerts.js';
 
 /**
  * The OpenAPI 3.1 description of the public API, written by hand next to the routes (src/api/plugin.ts). A test
@@ -139,7 +145,9 @@ const schemas: Record<string, Schema> = {
   }),
   HistoryEvent: obj({
     at: str('UTC timestamp.', { format: 'date-time' }),
-    actor: str(),
+    actor: nullable('string', "Who made the change ('importer:rfc-index', 'user:<id>'); null for a person whose name the caller may not see."),
+    actorName: nullable('string', "The person's name, for callers allowed to read this publisher's audit log; null otherwise and for non-people."),
+    role: str('The kind of actor or the role of the person (importer, system, cli, editor, admin, …).'),
     verb: str(undefined, { examples: ['standard.created', 'standard.updated'] }),
     before: { description: 'The record before the change (null on creation).' },
     after: { description: 'The record after the change (null on deletion).' },
@@ -359,8 +367,13 @@ export function openApiDocument(opts: { prefix?: string; publicUrl?: string } = 
       { name: 'vocabularies', description: 'Value sets with Chinese and English labels' },
       { name: 'usage', description: 'Usage statistics: page views, online reads, downloads' },
       { name: 'meta', description: 'About the API itself' },
+      { name: 'lifecycle', description: 'Status as of a date, current edition of a family, overdue reviews, disclosure deadlines' },
+      { name: 'accounts', description: 'The caller and their personal API tokens' },
+      { name: 'bulletins', description: 'Approval bulletins (国家标准公告) and the impact of a standard' },
+      { name: 'alerts', description: 'Watch lists, notifications and webhooks of the caller' },
+      { name: 'editorial', description: 'Editorial back office: drafts, texts, disclosure, publish, withdraw, bulk import' },
     ],
-    paths: { ...paths(prefix), ...usagePaths(prefix), ...clausePaths(prefix) },
-    components: { schemas: { ...schemas, ...usageSchemas, ...clauseSchemas } },
+    paths: { ...paths(prefix), ...usagePaths(prefix), ...clausePaths(prefix), ...editorPaths(prefix), ...auditPaths(prefix), ...bulletinPaths(prefix), ...lifecyclePaths(prefix), ...accountPaths(prefix), ...alertPaths(prefix) },
+    components: { schemas: { ...schemas, ...usageSchemas, ...clauseSchemas, ...editorSchemas } },
   };
 }

@@ -8,6 +8,7 @@ import type { SearchHit } from '../search/ports.js';
 import { openApiDocument } from './openapi.js';
 import { usageApiRoutes } from './usage.js';
 import { clauseApiRoutes } from './clauses.js';
+import { isPersonActor } from '../audit/service.js';
 import { accountApi } from './account.js';
 import { editorApi } from './editor.js';
 import { auditApi } from './audit.js';
@@ -126,7 +127,18 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiPluginOptions): P
 
   app.get<{ Params: { numberOrId: string } }>('/v1/standards/:numberOrId/history', { config: { policy: 'public' } }, async (req) => {
     const s = await resolveStandard(req.params.numberOrId);
-    return { id: s.id, number: primaryIdentifier(s).value, items: await services.catalogue.history(s.id) };
+    // People are named only to those the audit rules allow (src/audit); importers and jobs are always named.
+    const rows = await services.audit.standardHistory(req.principal, s);
+    const items = rows.map((r) => ({
+      at: r.at,
+      actor: isPersonActor(r.actor) && r.who.name === null ? null : r.actor,
+      actorName: isPersonActor(r.actor) ? r.who.name : null,
+      role: r.who.role,
+      verb: r.verb,
+      before: r.before,
+      after: r.after,
+    }));
+    return { id: s.id, number: primaryIdentifier(s).value, items };
   });
 
   app.get<{ Params: { scheme: string } }>('/v1/classifications/:scheme', { config: { policy: 'public' } }, async (req) => {

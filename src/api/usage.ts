@@ -24,20 +24,20 @@ export function usageApiRoutes(app: FastifyInstance, services: Services): void {
   app.get('/v1/usage/summary', { config: { policy: 'public' } }, async () => usage.summary());
   app.get('/v1/usage/monthly', { config: { policy: 'public' } }, async (req) => {
     const months = intParam(req.query as Record<string, unknown>, 'months', 1, USAGE_LIMITS.maxMonths, USAGE_LIMITS.defaultMonths);
-    return { items: usage.monthly(months) };
+    return { items: await usage.monthly(months) };
   });
   app.get('/v1/usage/top', { config: { policy: 'public' } }, async (req) => {
     const q = req.query as Record<string, unknown>;
     const kind = q.kind ?? 'download';
     if (!isUsageKind(kind)) throw new AppError('invalid_query', `kind must be one of ${USAGE_KINDS.join(', ')}`, { param: 'kind', reason: 'not_allowed' });
     const limit = intParam(q, 'limit', 1, USAGE_LIMITS.maxTop, USAGE_LIMITS.defaultTop);
-    return { kind, items: usage.top(kind, limit) };
+    return { kind, items: await usage.top(kind, limit) };
   });
-  app.get('/v1/usage/thresholds', { config: { policy: 'public' } }, async () => ({ thresholds: [...USAGE_THRESHOLDS], items: usage.thresholds() }));
+  app.get('/v1/usage/thresholds', { config: { policy: 'public' } }, async () => ({ thresholds: [...USAGE_THRESHOLDS], items: await usage.thresholds() }));
   app.get('/v1/usage/breakdown', { config: { policy: 'public' } }, async (req) => {
     const by = (req.query as Record<string, unknown>).by ?? 'nature';
     if (by !== 'nature' && by !== 'ics' && by !== 'ccs') throw new AppError('invalid_query', 'by must be nature, ics or ccs', { param: 'by', reason: 'not_allowed' });
-    return { by, items: usage.breakdown(by) };
+    return { by, items: await usage.breakdown(by) };
   });
 }
 

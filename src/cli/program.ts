@@ -12,7 +12,10 @@ import { loadConfig, type Config } from '../kernel/config.js';
 import { formatDiagnostic, type ImportReport } from '../kernel/diagnostics.js';
 import { isAppError } from '../kernel/errors.js';
 import { createProgress, type ProgressSink } from './progress.js';
-import { DISCLOSURE_MODES, isDisclosureMode, setDisclosure } from '../reader/disclosure.js';
+import { registerOpsCommands } from './ops-commands.js';
+import { registerUserCommands } from './user-commands.js';
+import { DISCLOSURE_MODES, isDisclosureMode } from '../reader/disclosure.js';
+import { cliCaller } from '../editorial/service.js';
 
 /**
  * The `stdhub` command line. Commands are thin: they load configuration, open the services and call a use case
@@ -218,7 +221,7 @@ export function buildProgram(io: CliIo): Command {
 
   program
     .command('disclose')
-    .description('set whether a standard\'s text may be read and downloaded (read-download, read-only, not-disclosed)')
+    .description('set whether a standard\'s text may be read and downloaded (read-download, read-only, not-disclosed, restricted)')
     .argument('<number>', 'standard number or record id (quote it: "GB/T 1.1-2020")')
     .requiredOption('--mode <mode>', `one of ${DISCLOSURE_MODES.join(', ')}`, (v: string) => {
       if (!isDisclosureMode(v)) throw new InvalidArgumentError(`must be one of ${DISCLOSURE_MODES.join(', ')}`);
@@ -230,10 +233,16 @@ export function buildProgram(io: CliIo): Command {
     .option('--db <file>', 'SQLite database file (env STDHUB_DB)')
     .action(async (number: string, o: { mode: string; reasonEn?: string; reasonZh?: string; actor: string; db?: string }) => {
       const d = await withServices(io, { STDHUB_DB: o.db }, (s) =>
-        setDisclosure(s, number, o.mode as (typeof DISCLOSURE_MODES)[number], { en: o.reasonEn, zh: o.reasonZh }, o.actor),
+        // The same use case as the web back office and the API (src/editorial), as the operator ('cli').
+        s.editorial.setDisclosure(cliCaller(o.actor), number, { mode: o.mode as (typeof DISCLOSURE_MODES)[number], reason: { en: o.reasonEn, zh: o.reasonZh } }),
       );
       line(io.stdout, `${d.stdId}: ${d.mode}${d.reason.en ? ` — ${d.reason.en}` : ''}${d.reason.zh ? ` — ${d.reason.zh}` : ''}`);
     });
+
+  // backup, restore, migrate-to-postgres (src/ops).
+  registerOpsCommands(program, io);
+  // user create, user grant (src/accounts).
+  registerUserCommands(program, io);
 
   return program;
 }

@@ -1,11 +1,9 @@
 import type { Generated } from 'kysely';
 import type { AccountsTables } from '../accounts/tables.js';
 import type { EditorialTables } from '../editorial/tables.js';
-import type { AuditTables } from '../audit/tables.js';
 import type { LifecycleTables } from '../lifecycle/tables.js';
 import type { BulletinTables } from '../bulletins/tables.js';
 import type { AlertTables } from '../alerts/tables.js';
-import type { OpsTables } from '../ops/tables.js';
 
 /**
  * Kysely table types. The same schema is created for every SQL dialect (migrations/ is dialect-aware where it
@@ -177,7 +175,7 @@ export interface ContentSourceTable {
  * All tables. Each later domain declares its own table types in src/<domain>/tables.ts and they are merged here,
  * so every store gets a fully typed Kysely<Database>.
  */
-export interface Database extends AccountsTables, EditorialTables, AuditTables, LifecycleTables, BulletinTables, AlertTables, OpsTables {
+export interface Database extends AccountsTables, EditorialTables, LifecycleTables, BulletinTables, AlertTables {
   standard: StandardTable;
   identifier: IdentifierTable;
   title: TitleTable;

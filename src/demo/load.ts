@@ -7,6 +7,7 @@ import { runImport } from '../importers/runner.js';
 import { optimizeSearchIndex } from '../search/adapters/fts5-indexer.js';
 import { parseSts } from '../importers/sts-parse.js';
 import { readFile, readdir } from 'node:fs/promises';
+import { ensureDemoAccounts } from '../accounts/demo.js';
 
 /**
  * The demo: the data the repository ships in demo/ (see demo/README.md), loaded through the ordinary importers so
@@ -67,6 +68,7 @@ export async function loadDemo(services: Services, opts: LoadDemoOptions = {}): 
     );
   }
   await loadDemoTexts(services, { dir: opts.dir });
+  await ensureDemoAccounts(services);
   if (reports.some((r) => r.counts.created + r.counts.updated > 0)) optimizeSearchIndex(services.sqlite);
   return reports;
 }

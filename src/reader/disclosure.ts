@@ -3,7 +3,10 @@
  * - 'read-download' (the default): the text may be read online and downloaded;
  * - 'read-only': read online, downloads (PDF, HTML, source) refused;
  * - 'not-disclosed': neither; a reason in Chinese and English is shown ("adopts an international standard under
- *   copyright" / "采用国际标准，受版权保护").
+ *   copyright" / "采用国际标准，受版权保护");
+ * - 'restricted': read and download only for principals holding 'text.read_restricted' on the standard's publisher
+ *   or committee; for everyone else the text does not exist (404, no link, no clause search hit — invisible, not
+ *   merely refused), and every access by an allowed person is logged as a 'text.accessed' event.
  * The current setting is a row of the `disclosure` table (migration 004); every change also writes a
  * 'disclosure.set' event in the same transaction, so the history is in the event log.
  */
@@ -11,8 +14,10 @@ import type { Kysely } from 'kysely';
 import type { Services } from '../app/container.js';
 import type { Database } from '../db/schema.js';
 import { AppError } from '../kernel/errors.js';
+import { can, scopesFor } from '../accounts/policy.js';
+import { actorOf, type Principal } from '../accounts/principal.js';
 
-export const DISCLOSURE_MODES = ['read-download', 'read-only', 'not-disclosed'] as const;
+export const DISCLOSURE_MODES = ['read-download', 'read-only', 'not-disclosed', 'restricted'] as const;
 export type DisclosureMode = (typeof DISCLOSURE_MODES)[number];
 
 /** Longest reason accepted, per language (a sentence or two, shown on the refusal page). */
@@ -119,4 +124,44 @@ export function assertReadable(d: Disclosure): void {
 export function assertDownloadable(d: Disclosure): void {
   assertReadable(d);
   if (d.mode === 'read-only') throw new AppError('download_not_allowed', undefined, { mode: d.mode, reason: d.reason });
+}
+
+/** True when the principal may see the text at all: always, except restricted texts (text.read_restricted on the record's publisher or committee). */
+export function textVisibleTo(p: Principal, record: { body: string; committee?: string | null }, d: Pick<Disclosure, 'mode'>): boolean {
+  if (d.mode !== 'restricted') return true;
+  return can(p, 'text.read_restricted', { publisher: record.body, committee: record.committee ?? null });
+}
+
+/**
+ * Throws text_not_found (404, as if no text were stored) unless the principal may see the text; for a restricted
+ * text an allowed access is recorded as a 'text.accessed' event (actor, standard, what). Call it before serving
+ * any form of the text (page, clause, download, source, API).
+ */
+export async function assertTextVisible(
+  services: Pick<Services, 'db' | 'clock'>,
+  p: Principal,
+  record: { id: string; body: string; committee?: string | null },
+  d: Pick<Disclosure, 'mode'>,
+  what: 'read' | 'clause' | 'download' | 'source' | 'api',
+  detail?: string,
+): Promise<void> {
+  if (!textVisibleTo(p, record, d)) throw new AppError('text_not_found');
+  if (d.mode !== 'restricted') return;
+  await dbOf(services)
+    .insertInto('event')
+    .values({
+      at: services.clock.now().toISOString(),
+      actor: actorOf(p),
+      verb: 'text.accessed',
+      object_type: 'standard',
+      object_id: record.id,
+      before: null,
+      after: JSON.stringify({ what, ...(detail ? { detail: detail.slice(0, 200) } : {}) }),
+    })
+    .execute();
+}
+
+/** The organisations whose restricted texts a principal may find in clause search (ClauseQuery.access). */
+export function clauseAccessOf(p: Principal): { publishers: 'all' | string[]; committees: 'all' | string[] } {
+  return { publishers: scopesFor(p, 'text.read_restricted', 'publisher'), committees: scopesFor(p, 'text.read_restricted', 'committee') };
 }

@@ -85,21 +85,27 @@ export interface DailyRow {
   bots: number;
 }
 
-/** Persistence of usage statistics (adapter: adapters/sqlite-store.ts). Synchronous: SQLite is in-process. */
+/** A value now (SQLite: in-process, synchronous) or later (PostgreSQL: over the network). */
+export type Awaitable<T> = T | Promise<T>;
+
+/**
+ * Persistence of usage statistics (adapters: adapters/sqlite-store.ts, synchronous; adapters/pg-store.ts,
+ * asynchronous). The recorder and the service accept either.
+ */
 export interface UsageStore {
   /** Writes one batch in one transaction (aggregated upserts, visitor INSERT OR IGNORE). */
-  write(batch: UsageBatch): void;
+  write(batch: UsageBatch): Awaitable<void>;
   /** The salt of `day`: the stored one, else `fresh` (stored first, so concurrent processes agree). */
-  saltOf(day: string, fresh: Buffer): Buffer;
+  saltOf(day: string, fresh: Buffer): Awaitable<Buffer>;
   /** Closes every day before `day`: visitor hashes become a count and are deleted; their salts are deleted. */
-  closeDaysBefore(day: string): void;
-  summary(today: string): UsageSummary;
+  closeDaysBefore(day: string): Awaitable<void>;
+  summary(today: string): Awaitable<UsageSummary>;
   /** Months from `fromMonth` to `toMonth` inclusive (YYYY-MM) that have data. */
-  monthly(fromMonth: string, toMonth: string): MonthlyRow[];
-  top(kind: UsageKind, limit: number): TopItem[];
-  thresholds(thresholds: readonly number[]): ThresholdRow[];
-  byNature(): BreakdownRow[];
-  byCategory(scheme: 'ics' | 'ccs'): BreakdownRow[];
+  monthly(fromMonth: string, toMonth: string): Awaitable<MonthlyRow[]>;
+  top(kind: UsageKind, limit: number): Awaitable<TopItem[]>;
+  thresholds(thresholds: readonly number[]): Awaitable<ThresholdRow[]>;
+  byNature(): Awaitable<BreakdownRow[]>;
+  byCategory(scheme: 'ics' | 'ccs'): Awaitable<BreakdownRow[]>;
   /** Daily rows between two days inclusive, ordered by day then id; at most `limit` rows. */
-  daily(fromDay: string, toDay: string, limit: number): DailyRow[];
+  daily(fromDay: string, toDay: string, limit: number): Awaitable<DailyRow[]>;
 }

@@ -41,6 +41,9 @@ export class UsageRecorder {
   private size = 0;
   private timer: NodeJS.Timeout | null = null;
   private openDay = '';
+  /** The running asynchronous flush, if any, and events dropped from the ring while it ran. */
+  private inflight: Promise<number> | null = null;
+  private overrun = 0;
   private readonly hasher: VisitorHasher;
   private readonly counters: Omit<RecorderStats, 'pending'> = {
     recorded: 0,
@@ -60,7 +63,7 @@ export class UsageRecorder {
     this.hasher = new VisitorHasher((day, fresh) => store.saltOf(day, fresh));
     const ms = opts.flushMs ?? 1000;
     if (ms > 0) {
-      this.timer = setInterval(() => this.flush(), ms);
+      this.timer = setInterval(() => void this.flush(), ms);
       this.timer.unref(); // never keeps the process alive on its own
     }
   }
@@ -78,6 +81,7 @@ export class UsageRecorder {
       this.head = (this.head + 1) % cap;
       this.size--;
       this.counters.dropped++;
+      if (this.inflight) this.overrun++;
     }
     this.ring[(this.head + this.size) % cap] = ev;
     this.size++;
@@ -86,30 +90,47 @@ export class UsageRecorder {
 
   /**
    * Writes everything buffered in one transaction; returns the number of events written (0 on failure, the events
-   * then stay queued). Also closes days that are over (visitor hashes → counts, old salts deleted).
+   * then stay queued). Also closes days that are over (visitor hashes → counts, old salts deleted). With a store
+   * that answers asynchronously (PostgreSQL) the same steps run in order and the result is a promise; flushes never
+   * overlap (a flush asked for while one is running runs after it).
    */
-  flush(): number {
+  flush(): number | Promise<number> {
+    if (this.inflight) return this.inflight.then(() => this.flush());
     const n = this.size;
     const day = today(this.clock);
-    try {
-      if (day !== this.openDay) {
-        this.store.closeDaysBefore(day);
-        this.openDay = day;
-      }
-      if (!n) return 0;
-      this.store.write(this.aggregate(n));
-    } catch (err) {
+    const fail = (err: unknown): number => {
       this.counters.failures++;
-      this.counters.lastError = (err as Error).message?.slice(0, 200) ?? String(err);
+      this.counters.lastError = (err as Error)?.message?.slice(0, 200) ?? String(err);
       return 0;
+    };
+    const done = (): number => {
+      // Events the ring overwrote while an asynchronous write was running were among the n written.
+      const k = Math.max(0, n - this.overrun);
+      this.overrun = 0;
+      const cap = this.ring.length;
+      for (let i = 0; i < k; i++) this.ring[(this.head + i) % cap] = undefined;
+      this.head = (this.head + k) % cap;
+      this.size -= k;
+      this.counters.flushed += n;
+      this.counters.flushes++;
+      return n;
+    };
+    const write = (): number | Promise<number> => {
+      this.openDay = day;
+      if (!n) return 0;
+      const w = this.store.write(this.aggregate(n));
+      return isPromise(w) ? w.then(done) : done();
+    };
+    try {
+      const closing = day !== this.openDay ? this.store.closeDaysBefore(day) : undefined;
+      const result = isPromise(closing) ? closing.then(write) : write();
+      if (!isPromise(result)) return result;
+      const p = result.catch(fail).finally(() => (this.inflight = null));
+      this.inflight = p;
+      return p;
+    } catch (err) {
+      return fail(err);
     }
-    const cap = this.ring.length;
-    for (let i = 0; i < n; i++) this.ring[(this.head + i) % cap] = undefined;
-    this.head = (this.head + n) % cap;
-    this.size -= n;
-    this.counters.flushed += n;
-    this.counters.flushes++;
-    return n;
   }
 
   private aggregate(n: number): UsageBatch {
@@ -135,10 +156,15 @@ export class UsageRecorder {
   }
 
   /** Stops the timer and flushes what is left (called by the server's close hook and Services.close). */
-  close(): void {
+  close(): void | Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    this.flush();
+    const r = this.flush();
+    if (isPromise(r)) return r.then(() => this.hasher.forget());
     this.hasher.forget();
   }
+}
+
+function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
+  return !!v && typeof (v as Promise<T>).then === 'function';
 }

@@ -55,57 +55,60 @@ export class UsageService {
   }
 
   /** Writes buffered events now (the read side calls it so pages show current numbers). */
-  flush(): number {
+  flush(): number | Promise<number> {
     return this.recorder.flush();
   }
 
-  close(): void {
-    this.recorder.close();
+  /** Stops the flush timer and writes what is left (await it: on PostgreSQL the last write is asynchronous). */
+  close(): void | Promise<void> {
+    return this.recorder.close();
   }
 
-  summary(): UsageSummary & { recorder: RecorderStats } {
-    this.flush();
-    return { ...this.store.summary(today(this.clock)), recorder: this.recorder.stats() };
+  async summary(): Promise<UsageSummary & { recorder: RecorderStats }> {
+    await this.flush();
+    return { ...(await this.store.summary(today(this.clock))), recorder: this.recorder.stats() };
   }
 
   /** The last `count` months up to the current one, zero-filled. */
-  monthly(count: number = USAGE_LIMITS.defaultMonths): MonthlyRow[] {
-    this.flush();
+  async monthly(count: number = USAGE_LIMITS.defaultMonths): Promise<MonthlyRow[]> {
+    await this.flush();
     const months = monthsEnding(today(this.clock).slice(0, 7), Math.min(Math.max(1, count), USAGE_LIMITS.maxMonths));
-    return fillMonths(this.store.monthly(months[0], months[months.length - 1]), months);
+    return fillMonths(await this.store.monthly(months[0], months[months.length - 1]), months);
   }
 
-  top(kind: UsageKind, limit: number = USAGE_LIMITS.defaultTop): TopItem[] {
-    this.flush();
+  async top(kind: UsageKind, limit: number = USAGE_LIMITS.defaultTop): Promise<TopItem[]> {
+    await this.flush();
     return this.store.top(kind, Math.min(Math.max(1, limit), USAGE_LIMITS.maxTop));
   }
 
-  thresholds(): ThresholdRow[] {
-    this.flush();
+  async thresholds(): Promise<ThresholdRow[]> {
+    await this.flush();
     return this.store.thresholds(USAGE_THRESHOLDS);
   }
 
-  breakdown(by: 'nature' | 'ics' | 'ccs'): BreakdownRow[] {
-    this.flush();
+  async breakdown(by: 'nature' | 'ics' | 'ccs'): Promise<BreakdownRow[]> {
+    await this.flush();
     return by === 'nature' ? this.store.byNature() : this.store.byCategory(by);
   }
 
   /** Daily rows for the CSV export (both days inclusive, at most maxCsvRows). */
-  daily(fromDay = '0000-01-01', toDay = '9999-12-31'): DailyRow[] {
-    this.flush();
+  async daily(fromDay = '0000-01-01', toDay = '9999-12-31'): Promise<DailyRow[]> {
+    await this.flush();
     return this.store.daily(fromDay, toDay, USAGE_LIMITS.maxCsvRows);
   }
 
   /** Everything the statistics page shows. */
-  report(months: number = USAGE_LIMITS.defaultMonths, topN: number = USAGE_LIMITS.defaultTop): UsageReport {
+  async report(months: number = USAGE_LIMITS.defaultMonths, topN: number = USAGE_LIMITS.defaultTop): Promise<UsageReport> {
+    const top = {} as Record<UsageKind, TopItem[]>;
+    for (const k of USAGE_KINDS) top[k] = await this.top(k, topN);
     return {
-      summary: this.summary(),
-      monthly: this.monthly(months),
-      top: Object.fromEntries(USAGE_KINDS.map((k) => [k, this.top(k, topN)])) as Record<UsageKind, TopItem[]>,
-      thresholds: this.thresholds(),
-      byNature: this.breakdown('nature'),
-      byIcs: this.breakdown('ics'),
-      byCcs: this.breakdown('ccs'),
+      summary: await this.summary(),
+      monthly: await this.monthly(months),
+      top,
+      thresholds: await this.thresholds(),
+      byNature: await this.breakdown('nature'),
+      byIcs: await this.breakdown('ics'),
+      byCcs: await this.breakdown('ccs'),
     };
   }
 }

@@ -93,7 +93,7 @@ describe('recording through the web server', () => {
     expect(count('view', 1)).toBe(2);
     const perStd = services.sqlite.prepare("SELECT std_id, count FROM usage_count WHERE bot = 0 AND kind = 'view'").all();
     expect(perStd).toEqual([{ std_id: 'GB-12955-2024', count: 3 }]);
-    const s = services.usage.summary();
+    const s = await services.usage.summary();
     expect(s.visitorsToday).toBe(2);
     expect(s.totals.find((t) => t.kind === 'view')).toEqual({ kind: 'view', count: 3, bots: 2, visitorDays: 2 });
   });
@@ -246,15 +246,15 @@ describe('aggregation on seeded counts', () => {
   });
   afterAll(async () => services?.close());
 
-  it('counts standards past 100 / 1,000 / 10,000, without bots', () => {
-    const th = services.usage.thresholds();
+  it('counts standards past 100 / 1,000 / 10,000, without bots', async () => {
+    const th = await services.usage.thresholds();
     expect(th.find((r) => r.kind === 'download')!.passed).toEqual({ '100': 2, '1000': 1, '10000': 0 });
     expect(th.find((r) => r.kind === 'read')!.passed).toEqual({ '100': 1, '1000': 1, '10000': 1 });
     expect(th.find((r) => r.kind === 'view')!.passed).toEqual({ '100': 0, '1000': 0, '10000': 0 });
   });
 
-  it('aggregates by month over a zero-filled window', () => {
-    const m = services.usage.monthly(4);
+  it('aggregates by month over a zero-filled window', async () => {
+    const m = await services.usage.monthly(4);
     expect(m.map((r) => r.month)).toEqual(['2026-08', '2026-09', '2026-10', '2026-11']);
     expect(m.map((r) => [r.download, r.read, r.view, r.bots])).toEqual([
       [0, 0, 0, 0],
@@ -263,25 +263,25 @@ describe('aggregation on seeded counts', () => {
       [99, 0, 40, 5000],
     ]);
     // RFC-9110's views in January 2025 are outside a 4-month window but inside 23 months.
-    expect(services.usage.monthly(23)[0]).toMatchObject({ month: '2025-01', view: 7 });
+    expect((await services.usage.monthly(23))[0]).toMatchObject({ month: '2025-01', view: 7 });
   });
 
-  it('ranks top standards and splits by nature and ICS field', () => {
-    expect(services.usage.top('download', 2).map((i) => [i.id, i.download])).toEqual([
+  it('ranks top standards and splits by nature and ICS field', async () => {
+    expect((await services.usage.top('download', 2)).map((i) => [i.id, i.download])).toEqual([
       ['GB-12955-2024', 1050],
       ['GB-T-29772-2024', 100],
     ]);
-    const nature = services.usage.breakdown('nature');
+    const nature = await services.usage.breakdown('nature');
     expect(nature.find((r) => r.key === 'mandatory')).toMatchObject({ standards: 1, download: 1050, read: 10000, view: 40 });
     expect(nature.find((r) => r.key === 'recommended')).toMatchObject({ standards: 1, download: 100 });
-    const ics = services.usage.breakdown('ics');
+    const ics = await services.usage.breakdown('ics');
     expect(ics.find((r) => r.key === '13')).toMatchObject({ standards: 1, download: 1050, titles: { en: 'Environment. Health protection. Safety' } });
     expect(ics.find((r) => r.key === '03')).toMatchObject({ standards: 1, download: 99 });
     expect(ics.find((r) => r.key === '')).toMatchObject({ standards: 2, download: 100, view: 7 });
   });
 
-  it('exports CSV rows per standard and day', () => {
-    const csv = usageCsv(services.usage.daily('2026-10-01', '2026-11-30'));
+  it('exports CSV rows per standard and day', async () => {
+    const csv = usageCsv(await services.usage.daily('2026-10-01', '2026-11-30'));
     expect(csv.split('\r\n')).toEqual([
       'day,id,number,page_views,reads,downloads,bot_events',
       '2026-10-02,GB-12955-2024,GB 12955-2024,0,10000,900,0',

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { MAX_UA } from './model.js';
 
 /** Where the daily salt lives while its day lasts (the store; tests may use a Map). */
-export type SaltSource = (day: string, fresh: Buffer) => Buffer;
+export type SaltSource = (day: string, fresh: Buffer) => Buffer | Promise<Buffer>;
 
 /**
  * Visitor keys without raw addresses: key = HMAC-SHA256(salt of the UTC day, ip + "\n" + user agent), truncated to
@@ -22,7 +22,19 @@ export class VisitorHasher {
     if (day !== this.day || !this.salt) {
       const fresh = randomBytes(32);
       try {
-        this.salt = this.source(day, fresh);
+        const got = this.source(day, fresh);
+        if (got instanceof Promise) {
+          // An asynchronous store (PostgreSQL): hash with the fresh salt until the stored one arrives. It is the same
+          // salt unless another process stored the day's salt first; then only the events of these few milliseconds
+          // may count a visitor twice.
+          this.salt = fresh;
+          got.then(
+            (stored) => {
+              if (this.day === day) this.salt = stored;
+            },
+            () => undefined,
+          );
+        } else this.salt = got;
       } catch {
         // The store is unavailable: a salt held only in memory still hashes; a restart today may count a visitor twice.
         this.salt = fresh;

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../app/container.js';
+import { ANONYMOUS, type Principal } from '../accounts/principal.js';
 import { cookieValue, fromAcceptLanguage, isUiLang, t, type MessageKey, type UiLang } from './i18n/index.js';
 
 /** Name of the cookie that remembers the chosen interface language. */
@@ -21,6 +22,8 @@ export interface PageCtx {
   t(key: MessageKey, params?: Record<string, string | number>): string;
   services: Services;
   now: Date;
+  /** Who is asking (anonymous when signed out); the header's user menu reads it. */
+  principal: Principal;
 }
 
 /**
@@ -60,5 +63,6 @@ export function pageContext(req: FastifyRequest, reply: FastifyReply, services: 
     t: (key, params) => t(lang, key, params),
     services,
     now: services.clock.now(),
+    principal: req.principal ?? ANONYMOUS,
   };
 }

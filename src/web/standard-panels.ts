@@ -8,6 +8,12 @@ import type { StandardRecord } from '../catalogue/model.js';
 import type { PageCtx } from './context.js';
 import { html, type SafeHtml } from './html.js';
 import type { MessageKey } from './i18n/index.js';
+import { bulletinPanel } from './views/bulletin-panel.js';
+import { impactTab } from './views/impact.js';
+import { alertsPanel } from './views/alerts-panel.js';
+import { lifecyclePanel } from './views/lifecycle-panel.js';
+import { historyTab } from './views/audit-tab.js';
+import { editorPanel } from './views/editor-panel.js';
 
 export interface PanelInput {
   ctx: PageCtx;
@@ -29,8 +35,16 @@ export interface StandardTab {
   visible?: (input: PanelInput) => boolean;
 }
 
-export const standardPanels: StandardPanel[] = [];
-export const standardTabs: StandardTab[] = [];
+export const standardPanels: StandardPanel[] = [
+  editorPanel,
+  lifecyclePanel,
+  alertsPanel,
+  bulletinPanel,
+];
+export const standardTabs: StandardTab[] = [
+  historyTab,
+  impactTab,
+];
 
 /** The tab row of a standard's pages (Overview first, then the registered tabs); `current` is the active path. */
 export function standardTabsNav(input: PanelInput, current: string): SafeHtml {

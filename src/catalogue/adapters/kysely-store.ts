@@ -380,6 +380,8 @@ export class KyselyCatalogueStore implements CatalogueStore {
       .select(['at', 'actor', 'verb', 'before', 'after'])
       .where('object_type', '=', 'standard')
       .where('object_id', '=', id)
+      // Who opened a restricted text is audit data, never public history (src/reader/disclosure.ts).
+      .where('verb', '!=', 'text.accessed')
       .orderBy('id')
       .execute();
     return rows.map((r) => ({

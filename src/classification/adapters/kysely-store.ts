@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { dialectOf } from '../../db/dialect.js';
 import type { Clock } from '../../kernel/clock.js';
 import { AppError } from '../../kernel/errors.js';
 import type { ClassificationCode, ClassificationNode, ClassificationStore } from '../ports.js';
@@ -55,7 +56,7 @@ function toRow(c: ClassificationCode): CodeRow {
  * is added so a standard carrying a code missing from the code list ('13.220.99') still counts under '13.220'.
  *
  * The prefix range compares strings byte-wise ('13.220.' ≤ code < '13.220/'), which is SQLite's default BINARY
- * collation; a PostgreSQL adapter must run it under COLLATE "C".
+ * collation; on PostgreSQL it runs under COLLATE "C".
  *
  * Counting is linear in the classification rows under a node (the top level of ICS over 100k classified
  * standards took 0.3–0.7 s on a busy 2-core machine), so counts are cached per node and keyed by the newest
@@ -158,6 +159,8 @@ export class KyselyClassificationStore implements ClassificationStore {
   }
 
   private async countNow(scheme: string, parent: string | null): Promise<Map<string, number>> {
+    // Byte-wise comparison: SQLite's BINARY default; PostgreSQL's default collation may order '.' and '/' otherwise.
+    const byteOrder = dialectOf(this.db) === 'postgres' ? sql`COLLATE "C"` : sql``;
     const parentCond: RawBuilder<unknown> = parent === null ? sql`parent IS NULL` : sql`parent = ${parent}`;
     // Dotted schemes: the node's own code plus the prefix range already covers every descendant, listed or
     // not. Other schemes: the descendants via parent links; UNION (not UNION ALL) ends a parent cycle in bad data.
@@ -168,7 +171,7 @@ export class KyselyClassificationStore implements ClassificationStore {
           UNION ALL
           SELECT r.code AS root, cl.std_id AS std_id
           FROM roots r JOIN classification cl
-            ON cl.scheme = ${scheme} AND cl.code >= r.code || '.' AND cl.code < r.code || '/'`
+            ON cl.scheme = ${scheme} AND cl.code ${byteOrder} >= r.code || '.' AND cl.code ${byteOrder} < r.code || '/'`
       : sql`
           SELECT d.root AS root, cl.std_id AS std_id
           FROM d JOIN classification cl ON cl.scheme = ${scheme} AND cl.code = d.code`;

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { appendOnly, idColumn, idType } from '../dialect.js';
 
 /** The catalogue: standards with their child tables, classification code lists, events, import runs. */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -96,10 +97,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('classification_code_parent').on('classification_code').columns(['scheme', 'parent']).execute();
 
-  // Append-only: the event log has no update or delete path (triggers below refuse them on SQLite).
+  // Append-only: the event log has no update or delete path (triggers refuse them: SQLite RAISE, PL/pgSQL on PostgreSQL).
   await db.schema
     .createTable('event')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', idType(db), idColumn(db))
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('actor', 'text', (c) => c.notNull())
     .addColumn('verb', 'text', (c) => c.notNull())
@@ -109,12 +110,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('after', 'text')
     .execute();
   await db.schema.createIndex('event_object').on('event').columns(['object_type', 'object_id']).execute();
-  await sql`CREATE TRIGGER event_no_update BEFORE UPDATE ON event BEGIN SELECT RAISE(ABORT, 'event log is append-only'); END`.execute(db);
-  await sql`CREATE TRIGGER event_no_delete BEFORE DELETE ON event BEGIN SELECT RAISE(ABORT, 'event log is append-only'); END`.execute(db);
+  await appendOnly(db, 'event');
 
   await db.schema
     .createTable('import_run')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', idType(db), idColumn(db))
     .addColumn('importer', 'text', (c) => c.notNull())
     .addColumn('source', 'text', (c) => c.notNull())
     .addColumn('started_at', 'text', (c) => c.notNull())

@@ -2,6 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { StandardRecord } from '../../catalogue/model.js';
 import { writeIndexRows } from '../../search/adapters/fts5-indexer.js';
 import { indexRowsOf } from '../../search/index-rows.js';
+import { dialectOf } from '../dialect.js';
+import { createPgSearchTables, writePgIndexRows } from '../../search/adapters/pg-indexer.js';
 
 /**
  * Catalogue search on SQLite FTS5 (see src/search/adapters/fts5-indexer.ts for how the tables are written and
@@ -28,6 +30,25 @@ import { indexRowsOf } from '../../search/index-rows.js';
  * Existing standards (a database imported before this migration) are indexed here.
  */
 export async function up(db: Kysely<any>): Promise<void> {
+  // PostgreSQL: the same search_doc / search_number / search_state plus a weighted tsvector column instead of the
+  // FTS5 tables (src/search/adapters/pg-indexer.ts).
+  const pg = dialectOf(db) === 'postgres';
+  if (pg) await createPgSearchTables(db);
+  else await createFts5Tables(db);
+  const write = pg ? writePgIndexRows : writeIndexRows;
+
+  // Backfill in id order, in pages, so memory stays flat on a large catalogue.
+  let after = '';
+  for (;;) {
+    const page = await sql<{ id: string; record: string }>`
+      SELECT id, record FROM standard WHERE id > ${after} ORDER BY id LIMIT 500`.execute(db);
+    if (!page.rows.length) break;
+    for (const row of page.rows) await write(db, indexRowsOf(JSON.parse(row.record) as StandardRecord));
+    after = page.rows[page.rows.length - 1].id;
+  }
+}
+
+async function createFts5Tables(db: Kysely<any>): Promise<void> {
   for (const table of ['catalogue_fts', 'catalogue_fts_title']) {
     await sql`CREATE VIRTUAL TABLE ${sql.table(table)} USING fts5(
       text,
@@ -66,16 +87,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`CREATE INDEX search_number_doc ON search_number (doc)`.execute(db);
   await sql`CREATE TABLE search_state (id INTEGER PRIMARY KEY CHECK (id = 1), gen INTEGER NOT NULL)`.execute(db);
   await sql`INSERT INTO search_state (id, gen) VALUES (1, 0)`.execute(db);
-
-  // Backfill in id order, in pages, so memory stays flat on a large catalogue.
-  let after = '';
-  for (;;) {
-    const page = await sql<{ id: string; record: string }>`
-      SELECT id, record FROM standard WHERE id > ${after} ORDER BY id LIMIT 500`.execute(db);
-    if (!page.rows.length) break;
-    for (const row of page.rows) await writeIndexRows(db, indexRowsOf(JSON.parse(row.record) as StandardRecord));
-    after = page.rows[page.rows.length - 1].id;
-  }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

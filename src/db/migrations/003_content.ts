@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { blobType, idColumn, idType } from '../dialect.js';
 
 /**
  * Full texts (src/content): one content_doc per standard, edition and language holding the whole tree as JSON (the
@@ -9,7 +10,7 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('content_doc')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', idType(db), idColumn(db))
     .addColumn('std_id', 'text', (c) => c.notNull().references('standard.id').onDelete('cascade'))
     .addColumn('edition', 'text', (c) => c.notNull())
     .addColumn('lang', 'text', (c) => c.notNull())
@@ -44,7 +45,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('content_source')
     .addColumn('doc_id', 'integer', (c) => c.primaryKey().references('content_doc.id').onDelete('cascade'))
-    .addColumn('bytes', 'blob', (c) => c.notNull())
+    .addColumn('bytes', blobType(db), (c) => c.notNull())
     .execute();
 }
 

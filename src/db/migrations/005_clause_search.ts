@@ -1,5 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { writeClauseRows } from '../../search/clause/indexer.js';
+import { createPgClauseTables, writePgClauseRows } from '../../search/clause/pg.js';
+import { dialectOf } from '../dialect.js';
 
 /**
  * Clause full-text search (src/search/clause): one FTS5 row per content section (the section's own title and
@@ -16,6 +18,22 @@ import { writeClauseRows } from '../../search/clause/indexer.js';
  * Texts stored before this migration are indexed here.
  */
 export async function up(db: Kysely<any>): Promise<void> {
+  // PostgreSQL: one clause_row table with tsvector columns instead of FTS5 (src/search/clause/pg.ts).
+  const pg = dialectOf(db) === 'postgres';
+  if (pg) await createPgClauseTables(db);
+  else await createFts5ClauseTables(db);
+  const write = pg ? writePgClauseRows : writeClauseRows;
+
+  // Backfill document by document (memory stays flat on the full RFC series).
+  const docs = await sql<{ id: number }>`SELECT id FROM content_doc ORDER BY id`.execute(db);
+  for (const { id } of docs.rows) {
+    const rows = await sql<{ anchor: string; title: string; text: string; ord: number }>`
+      SELECT anchor, title, text, ord FROM content_section WHERE doc_id = ${id} ORDER BY ord`.execute(db);
+    await write(db, Number(id), rows.rows);
+  }
+}
+
+async function createFts5ClauseTables(db: Kysely<any>): Promise<void> {
   await sql`CREATE VIRTUAL TABLE clause_fts USING fts5(
     title, text,
     content = '', contentless_delete = 1, detail = column,
@@ -30,14 +48,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`CREATE TRIGGER clause_row_delete AFTER DELETE ON clause_row BEGIN
     DELETE FROM clause_fts WHERE rowid = old.rowid;
   END`.execute(db);
-
-  // Backfill document by document (memory stays flat on the full RFC series).
-  const docs = await sql<{ id: number }>`SELECT id FROM content_doc ORDER BY id`.execute(db);
-  for (const { id } of docs.rows) {
-    const rows = await sql<{ anchor: string; title: string; text: string; ord: number }>`
-      SELECT anchor, title, text, ord FROM content_section WHERE doc_id = ${id} ORDER BY ord`.execute(db);
-    await writeClauseRows(db, Number(id), rows.rows);
-  }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { dialectOf } from '../dialect.js';
 
 /**
  * Usage statistics (src/usage). No raw IP address or User-Agent is ever stored:
@@ -10,6 +11,9 @@ import { sql, type Kysely } from 'kysely';
  *   older salts are deleted, after which no hash can be linked to an address again.
  */
 export async function up(db: Kysely<any>): Promise<void> {
+  // WITHOUT ROWID is SQLite's clustered primary key; PostgreSQL has no such clause (a heap plus the PK index).
+  const withoutRowid = dialectOf(db) === 'postgres' ? sql`` : sql`WITHOUT ROWID`;
+  const blob = dialectOf(db) === 'postgres' ? sql`BYTEA` : sql`BLOB`;
   await sql`CREATE TABLE usage_count (
     std_id TEXT NOT NULL,
     day TEXT NOT NULL,
@@ -17,21 +21,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     bot INTEGER NOT NULL,
     count INTEGER NOT NULL,
     PRIMARY KEY (std_id, day, kind, bot)
-  ) WITHOUT ROWID`.execute(db);
+  ) ${withoutRowid}`.execute(db);
   await sql`CREATE INDEX usage_count_day ON usage_count (day, kind)`.execute(db);
   await sql`CREATE TABLE usage_visitor (
     day TEXT NOT NULL,
     kind TEXT NOT NULL,
     visitor TEXT NOT NULL,
     PRIMARY KEY (day, kind, visitor)
-  ) WITHOUT ROWID`.execute(db);
+  ) ${withoutRowid}`.execute(db);
   await sql`CREATE TABLE usage_day_visitors (
     day TEXT NOT NULL,
     kind TEXT NOT NULL,
     visitors INTEGER NOT NULL,
     PRIMARY KEY (day, kind)
-  ) WITHOUT ROWID`.execute(db);
-  await sql`CREATE TABLE usage_salt (day TEXT PRIMARY KEY, salt BLOB NOT NULL)`.execute(db);
+  ) ${withoutRowid}`.execute(db);
+  await sql`CREATE TABLE usage_salt (day TEXT PRIMARY KEY, salt ${blob} NOT NULL)`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -11,7 +11,6 @@ import * as m009 from './009_audit.js';
 import * as m010 from './010_lifecycle.js';
 import * as m011 from './011_bulletins.js';
 import * as m012 from './012_alerts.js';
-import * as m013 from './013_ops.js';
 
 /**
  * Migrations in order, provided in code (not read from a folder) so the compiled build and the tests use the same
@@ -30,5 +29,4 @@ export const migrations: Record<string, Migration> = {
   '010_lifecycle': m010,
   '011_bulletins': m011,
   '012_alerts': m012,
-  '013_ops': m013,
 };

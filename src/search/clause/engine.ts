@@ -9,6 +9,7 @@ import { boundedQueryText, planTextQuery } from '../query.js';
 import { docIdOfRowid } from './indexer.js';
 import type { ClauseGroup, ClauseHit, ClauseQuery, ClauseSearchResult } from './ports.js';
 import { clauseSnippet } from './snippet.js';
+import { hiddenStandards, NON_PUBLIC_TEXTS_SQL, type NonPublicText } from './access.js';
 
 /**
  * The synchronous clause search engine over one better-sqlite3 connection (the writer's inline, a read-only one
@@ -69,6 +70,7 @@ export class ClauseSearchEngine {
   private readonly docInfoStmt: BetterSqlite3.Statement;
   private readonly sectionStmt: BetterSqlite3.Statement;
   private readonly docCache = new Map<number, DocInfo | null>();
+  private readonly nonPublicStmt: BetterSqlite3.Statement;
 
   constructor(db: BetterSqlite3.Database) {
     this.docs = new DocTable(db);
@@ -83,6 +85,8 @@ export class ClauseSearchEngine {
          WHERE d.id IN (SELECT value FROM json_each(?))`,
       )
       .raw();
+    // Read per query, never cached: a disclosure change applies to the next search.
+    this.nonPublicStmt = db.prepare(NON_PUBLIC_TEXTS_SQL);
     this.sectionStmt = db
       .prepare(
         `SELECT c.rowid, c.anchor, s.num, s.title, s.text FROM clause_row c
@@ -121,10 +125,14 @@ export class ClauseSearchEngine {
 
     // Group by standard (several languages of one standard share a group).
     const info = this.docInfo([...new Set(rows.map(([r]) => docIdOfRowid(r)))]);
+    // Not-disclosed texts and restricted ones the caller may not read contribute nothing (access.ts).
+    const hidden = hiddenStandards(this.nonPublicStmt.all() as NonPublicText[], input?.access);
     const groups = new Map<number, { best: number; clauses: [number, number][] }>();
+    let visible = 0;
     for (const [rowid, score] of rows) {
       const d = info.get(docIdOfRowid(rowid));
-      if (!d) continue;
+      if (!d || hidden.has(d.stdId)) continue;
+      visible++;
       let g = groups.get(d.stdRow);
       if (!g) groups.set(d.stdRow, (g = { best: score, clauses: [] }));
       g.clauses.push([rowid, score]);
@@ -169,7 +177,7 @@ export class ClauseSearchEngine {
       }
       out.push({ standard, score, clauseCount: groups.get(r)!.clauses.length, hits });
     }
-    return { total: selected.length, clauses: rows.length, exact, page, pageSize, groups: out, facets, interpreted: { identifier: null, terms: plan.terms } };
+    return { total: selected.length, clauses: visible, exact, page, pageSize, groups: out, facets, interpreted: { identifier: null, terms: plan.terms } };
   }
 
   /** Candidate rowids, newest first; an expression FTS5 rejects matches nothing (it cannot be user syntax anyway). */

@@ -9,6 +9,14 @@ export interface ClauseQuery {
   page: number;
   /** Standards per page. */
   pageSize: number;
+  /** Whose restricted texts the caller may see (absent: nobody's); see access.ts. */
+  access?: ClauseAccess;
+}
+
+/** Organisations in which the caller holds text.read_restricted ('all' for site-wide roles). */
+export interface ClauseAccess {
+  publishers: 'all' | string[];
+  committees: 'all' | string[];
 }
 
 /** One matching clause (section) of a text. */

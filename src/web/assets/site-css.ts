@@ -126,11 +126,24 @@ button,.button{font:inherit;padding:.4rem .9rem;border:1px solid #0b5cad;backgro
 .form-errors{background:var(--warnbg);color:var(--warn);padding:.6rem .8rem;border-radius:4px}.notice{background:#eef6ee;padding:.6rem .8rem;border-radius:4px}
 table.data th,table.data td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
 /* accounts */
+.usermenu{display:flex;flex-wrap:wrap;align-items:center;gap:.2rem .8rem}.usermenu .who{font-weight:600}.usermenu form.signout{display:inline;margin:0}button.linkish{background:none;border:none;color:inherit;padding:0;text-decoration:underline;cursor:pointer}
+.token-once code.token{word-break:break-all;font-size:1.05em;background:#fff;padding:.2rem .4rem}fieldset.scopes{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:.2rem .8rem;border:1px solid var(--line);border-radius:4px}fieldset.scopes label.check{font-weight:400;display:flex;gap:.4rem;align-items:center}
+table.data form{display:inline}.inline-form{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}.inline-form label{display:grid;gap:.2rem}.outbox pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f6f6;padding:.5rem}
 /* editorial */
+.field-error{display:block;color:var(--bad);font-weight:400;font-size:.9rem}form.stack [aria-invalid=true]{border-color:var(--bad);background:var(--badbg)}
+.editor-form fieldset,fieldset.disclosure-modes{border:1px solid var(--line);border-radius:4px;padding:.6rem .8rem;display:grid;gap:.6rem}.editor-form legend,fieldset.disclosure-modes legend{font-weight:700;padding:0 .3rem}
+fieldset.disclosure-modes label.choice{display:flex;gap:.4rem;align-items:center;font-weight:400}.editor-actions{display:flex;gap:.6rem;flex-wrap:wrap}.editor-publish,.editor-panel{border:1px solid var(--line);border-radius:4px;padding:.6rem .9rem;margin:1rem 0;background:var(--soft)}
+.sev{display:inline-block;padding:0 .4rem;border-radius:3px;margin-right:.3rem}.sev-abort{background:var(--badbg);color:var(--bad)}.sev-serious{background:var(--warnbg);color:var(--warn)}.sev-minor{background:var(--neutralbg);color:var(--neutral)}.sev-info{background:var(--okbg);color:var(--ok)}
+form.stack label small.muted{font-weight:400}table.diagnostics td:nth-child(2){white-space:nowrap}table.counts td{text-align:right}progress{width:20rem;max-width:100%}
 /* audit */
+ul.changes{margin:.2rem 0 .4rem;padding-left:1.1rem;font-size:.92em}details.changes summary{cursor:pointer;color:var(--muted)}form.audit-filters fieldset{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;border:1px solid var(--line);border-radius:4px}form.audit-filters label{display:flex;flex-direction:column;font-size:.9em}table.audit-log td{font-size:.92em}table.audit-log td:first-child{white-space:nowrap}
 /* lifecycle */
+.lifecycle-panel .lifecycle-now{font-size:1.05rem;margin:.3rem 0}.lifecycle-asof{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin-top:.8rem}.lifecycle-asof input{font:inherit}.badge.due{background:var(--warnbg);color:var(--warn)}.badge.overdue{background:var(--badbg);color:var(--bad)}table.lifecycle-deadlines td.num{text-align:right;font-variant-numeric:tabular-nums}table.lifecycle-reviews form.inline{display:flex;flex-wrap:wrap;gap:.3rem;align-items:center;margin:0}
 /* bulletins */
+.bulletin-years{display:flex;flex-wrap:wrap;gap:.3rem .9rem;margin:.5rem 0 1rem}.bulletin-years [aria-current]{font-weight:700;text-decoration:none}table.bulletin-items td.n{white-space:nowrap}table.bulletin-items form{display:inline;margin:0}.bulletin-add textarea{font-family:ui-monospace,monospace}.bulletin-publish{border-top:1px solid var(--line);margin-top:1.5rem;padding-top:.5rem}ul.bulletin-mentions li{margin:.2rem 0}form.bulletin-delete{margin-top:1.5rem}
 /* alerts */
+ol.notifications{padding-left:1.4rem}li.notification{margin:.2rem 0 .8rem}li.notification p{margin:.15rem 0}li.notification.unread>p:first-child{font-weight:600}form.inline{display:inline}form.inline button{padding:.1rem .5rem;font-size:.85rem}
+.alerts-panel form{display:inline}.alerts-panel p{margin:.3rem 0}code.secret{word-break:break-all;background:var(--soft);padding:.1rem .3rem}a.feed-url{word-break:break-all}tr.attempt.gave_up td{color:var(--warn)}fieldset label.radio{display:block;font-weight:400}
 @media print{header.site,footer.site,.skip,.crumbs,.rtools,.toc,.plink,details.cite,.cnav{display:none!important}
 body{font-size:10.5pt;line-height:1.45}main{max-width:none;padding:0}.rgrid{display:block}.rtext{max-width:none}
 .rtext h2,.rtext h3,.rtext h4{break-after:avoid}.rtext table,.rtext figure,.rtext pre,.note,.example{break-inside:avoid}

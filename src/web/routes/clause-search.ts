@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { clauseAccessOf } from '../../reader/disclosure.js';
 import type { Services } from '../../app/container.js';
 import { pageContext } from '../context.js';
 import { sendHtml } from '../respond.js';
@@ -19,7 +20,7 @@ export function clauseSearchRoutes(app: FastifyInstance, services: Services): vo
     const state = { ...parseSearchState(raw), ...(raw.pageSize === undefined ? { pageSize: PAGE_SIZE } : {}) };
     state.pageSize = Math.min(state.pageSize, 50);
     const q = toSearchQuery(state);
-    const result = await services.clauses.search({ q: q.q, filters: q.filters, page: q.page, pageSize: q.pageSize });
+    const result = await services.clauses.search({ q: q.q, filters: q.filters, page: q.page, pageSize: q.pageSize, access: clauseAccessOf(req.principal) });
     return sendHtml(reply, clauseSearchPage(ctx, state, result));
   });
 }

@@ -16,8 +16,10 @@ import { primaryIdentifier, type StandardRecord } from '../../catalogue/model.js
 import type { ContentDocument, Section } from '../../content/model.js';
 import { htmlDownloadStream } from '../../downloads/html.js';
 import { pdfStream } from '../../downloads/pdf.js';
+import { cachedDownload, downloadKey, sourceDownload } from '../../blobs/downloads.js';
 import { AppError } from '../../kernel/errors.js';
 import { assertDownloadable, assertReadable, getDisclosure, type Disclosure } from '../../reader/disclosure.js';
+import { assertTextVisible } from '../../reader/disclosure.js';
 import { PageCache } from '../../reader/page-cache.js';
 import { anchorsOf, citedStandards, findSection, termGlossary } from '../../reader/text.js';
 import { SITE_CSS } from '../assets/site-css.js';
@@ -142,6 +144,16 @@ function guard(l: Loaded, what: 'read' | 'download'): AppError | null {
   }
 }
 
+/**
+ * Restricted texts (disclosure 'restricted') exist only for principals holding text.read_restricted on the
+ * standard's publisher or committee: everyone else gets text_not_found (404), as if no text were stored. An
+ * allowed access is logged ('text.accessed') and the response is kept out of shared caches.
+ */
+async function restrictedGate(services: Services, req: FastifyRequest, reply: FastifyReply, l: Loaded, what: 'read' | 'clause' | 'download' | 'source' | 'api', detail?: string): Promise<void> {
+  await assertTextVisible(services, req.principal, l.record, l.disclosure, what, detail);
+  if (l.disclosure.mode === 'restricted') reply.header('cache-control', 'private, no-store');
+}
+
 /** A permalink or a typed number in the URL: redirect to the record's canonical id with the same suffix. */
 function canonical(req: FastifyRequest, reply: FastifyReply, l: Loaded, id: string, suffix: string): FastifyReply | null {
   if (l.record.id === id) return null;
@@ -172,6 +184,7 @@ export function readerRoutes(app: FastifyInstance, services: Services): void {
     if (redirect) return redirect;
     const denied = guard(l, 'read');
     if (denied) return refuse(services, req, reply, l, 'read');
+    await restrictedGate(services, req, reply, l, 'read');
     const ctx = pageContext(req, reply, services);
     const key = pageKey('read', req, ctx, l, '');
     const hitPage = cached(reply, key);
@@ -197,6 +210,7 @@ export function readerRoutes(app: FastifyInstance, services: Services): void {
     if (redirect) return redirect;
     const denied = guard(l, 'read');
     if (denied) return refuse(services, req, reply, l, 'read');
+    await restrictedGate(services, req, reply, l, 'clause', req.params.anchor);
     if (!anchor || anchor.length > MAX_ANCHOR) throw new AppError('not_found');
     const ctx = pageContext(req, reply, services);
     const key = pageKey('clause', req, ctx, l, anchor);
@@ -219,10 +233,14 @@ export function readerRoutes(app: FastifyInstance, services: Services): void {
     const l = await load(services, req.params.id);
     const denied = guard(l, 'download');
     if (denied) return refuse(services, req, reply, l, 'download');
+    await restrictedGate(services, req, reply, l, 'download', req.url.split('?')[0].split('/').pop());
     const ctx = pageContext(req, reply, services);
     const doc = await textOf(services, l, wantedLang(req, ctx, l.langs));
     const number = primaryIdentifier(l.record).value;
-    const stream = pdfStream(doc, {
+    // Generated once per text version, language and day into the blob store, then streamed from it (src/blobs/downloads.ts).
+    const day = services.clock.now().toISOString().slice(0, 10);
+    const pdfKey = downloadKey(day, ['pdf', l.record.id, l.textVersion, doc.lang, doc.source.sha256, number, l.record.edition ?? '', ctx.lang, services.config.PDF_CJK_FONT], 'pdf');
+    const { stream } = await cachedDownload(services.blobs, pdfKey, 'application/pdf', () => pdfStream(doc, {
       number,
       edition: l.record.edition,
       downloadedAt: services.clock.now(),
@@ -232,7 +250,7 @@ export function readerRoutes(app: FastifyInstance, services: Services): void {
         edition: (e) => ctx.t('reader.edition', { edition: e }),
         downloaded: (d) => ctx.t('reader.downloaded', { date: d }),
       },
-    });
+    }));
     return reply
       .type('application/pdf')
       .header('content-disposition', contentDisposition(`${fileBase(number, doc.lang)}.pdf`))
@@ -244,6 +262,7 @@ export function readerRoutes(app: FastifyInstance, services: Services): void {
     const l = await load(services, req.params.id);
     const denied = guard(l, 'download');
     if (denied) return refuse(services, req, reply, l, 'download');
+    await restrictedGate(services, req, reply, l, 'download', req.url.split('?')[0].split('/').pop());
     const ctx = pageContext(req, reply, services);
     const doc = await textOf(services, l, wantedLang(req, ctx, l.langs));
     const number = primaryIdentifier(l.record).value;
@@ -273,22 +292,25 @@ export function readerRoutes(app: FastifyInstance, services: Services): void {
     const l = await load(services, req.params.id);
     const denied = guard(l, 'download');
     if (denied) return refuse(services, req, reply, l, 'download');
+    await restrictedGate(services, req, reply, l, 'source');
     if (!l.langs.length) throw new AppError('text_not_found');
     const lang = wantedLang(req, null, l.langs);
-    const src = (lang ? await services.content.source(l.record.id, lang) : null) ?? (await services.content.source(l.record.id));
+    // Streamed from the blob store (filled from the content store on the first download): src/blobs/downloads.ts.
+    const src = (lang ? await sourceDownload(services, l.record.id, lang) : null) ?? (await sourceDownload(services, l.record.id));
     if (!src) throw new AppError('text_not_found');
     const type = /xml/.test(src.mediaType) ? `${src.mediaType}; charset=utf-8` : /^text\//.test(src.mediaType) ? `${src.mediaType}; charset=utf-8` : src.mediaType;
-    const { Readable } = await import('node:stream');
     return reply
       .type(type)
       .header('content-disposition', contentDisposition(src.name || `${fileBase(primaryIdentifier(l.record).value, lang ?? 'text')}`))
       .header('cache-control', 'private, no-store')
-      .send(Readable.from([src.bytes]));
+      .header('content-length', String(src.size))
+      .send(src.stream);
   });
 
-  app.get<{ Params: { id: string }; Querystring: { lang?: string } }>('/api/v1/standards/:id/text', { config: { policy: 'public' } }, async (req) => {
+  app.get<{ Params: { id: string }; Querystring: { lang?: string } }>('/api/v1/standards/:id/text', { config: { policy: 'public' } }, async (req, reply) => {
     const l = await load(services, req.params.id);
     assertReadable(l.disclosure);
+    await restrictedGate(services, req, reply, l, 'api');
     const lang = typeof req.query.lang === 'string' && LANG_RE.test(req.query.lang) ? req.query.lang : undefined;
     const doc = await textOf(services, l, lang);
     return { id: l.record.id, disclosure: { mode: l.disclosure.mode, reason: l.disclosure.reason }, languages: l.langs, text: doc };

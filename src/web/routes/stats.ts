@@ -20,13 +20,13 @@ function dayParam(v: unknown, name: string): string | undefined {
 export function statsRoutes(app: FastifyInstance, services: Services): void {
   app.get('/stats', { config: { policy: 'public' } }, async (req, reply) => {
     const ctx = pageContext(req, reply, services);
-    return sendHtml(reply, statsPage(ctx, services.usage.report(USAGE_LIMITS.defaultMonths, USAGE_LIMITS.defaultTop)));
+    return sendHtml(reply, statsPage(ctx, await services.usage.report(USAGE_LIMITS.defaultMonths, USAGE_LIMITS.defaultTop)));
   });
   app.get<{ Querystring: { from?: string; to?: string } }>('/stats.csv', { config: { policy: 'public' } }, async (req, reply) => {
     const q = req.query as Record<string, unknown>;
     const from = dayParam(q.from, 'from');
     const to = dayParam(q.to, 'to');
-    const csv = usageCsv(services.usage.daily(from, to));
+    const csv = usageCsv(await services.usage.daily(from, to));
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="stdhub-usage.csv"')

@@ -1,6 +1,7 @@
 import { html, type SafeHtml } from '../html.js';
 import type { PageCtx } from '../context.js';
 import { CSS_HREF, FAVICON_HREF } from '../assets/site-css.js';
+import { can } from '../../accounts/policy.js';
 
 export interface Crumb {
   label: string;
@@ -27,6 +28,31 @@ export function breadcrumbs(ctx: PageCtx, crumbs: Crumb[]): SafeHtml {
   return html`<nav class="crumbs" aria-label="${ctx.t('nav.breadcrumb')}"><ol>${crumbs.map((c, i) =>
     c.href && i < crumbs.length - 1 ? html`<li><a href="${c.href}">${c.label}</a></li>` : html`<li aria-current="page">${c.label}</li>`,
   )}</ol></nav>`;
+}
+
+/**
+ * The header's user menu: "Sign in" when signed out (returning to this page afterwards); otherwise the person's
+ * name and links to their account, the editor (when they may edit standards), administration (admins), their
+ * watch list, and a sign-out button (a POST form with the session's CSRF token: signing out changes state).
+ */
+export function userMenu(ctx: PageCtx): SafeHtml {
+  const { t } = ctx;
+  const p = ctx.principal;
+  if (!p || p.kind !== 'user') {
+    const next = ctx.path.startsWith('/login') ? '' : `?next=${encodeURIComponent(ctx.path + (ctx.query.size ? `?${ctx.query.toString()}` : ''))}`;
+    return html`<nav class="usermenu" aria-label="${t('accounts.menu')}"><a href="/login${next}">${t('accounts.signIn')}</a></nav>`;
+  }
+  const isAdmin = p.grants.some((g) => g.role === 'admin');
+  return html`<nav class="usermenu" aria-label="${t('accounts.menu')}">
+      <span class="who">${p.name}</span>
+      <a href="/account">${t('accounts.account')}</a>
+      ${can(p, 'standard.edit') ? html`<a href="/editor">${t('accounts.editor')}</a>` : ''}
+      ${isAdmin ? html`<a href="/admin/people">${t('accounts.admin')}</a>` : ''}
+      ${can(p, 'audit.read_scoped') ? html`<a href="/admin/audit">${t('audit.admin.title')}</a>` : ''}
+      <a href="/watch">${t('accounts.watch')}</a>
+      <a href="/notifications">${t('alerts.nav.notifications')}</a>
+      <form class="signout" method="post" action="/logout"><input type="hidden" name="_csrf" value="${p.csrfToken ?? ''}"><button type="submit" class="linkish">${t('accounts.signOut')}</button></form>
+    </nav>`;
 }
 
 /** The page shell: head with meta, canonical and language alternates; header with navigation and language switch. */
@@ -59,9 +85,11 @@ ${p.head}
       <a href="/ics">${t('nav.ics')}</a>
       <a href="/ccs">${t('nav.ccs')}</a>
       <a href="/bodies">${t('nav.bodies')}</a>
+      <a href="/bulletins">${t('bulletins.nav')}</a>
       <a href="/stats">${t('nav.stats')}</a>
       <a class="lang" href="${ctx.switchHref}" hreflang="${ctx.otherLang}" lang="${ctx.otherLang}" title="${t('lang.switchTitle')}">${t('lang.switch')}</a>
     </nav>
+    ${userMenu(ctx)}
   </div>
   ${p.noHeaderSearch
     ? ''

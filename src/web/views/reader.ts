@@ -48,7 +48,8 @@ export function toc(ctx: PageCtx, entries: TocEntry[], hrefOf: (id: string) => s
 function toolbar(ctx: PageCtx, d: ReaderData, view: 'single' | 'bilingual'): SafeHtml {
   const { t } = ctx;
   const id = d.record.id;
-  const canDownload = d.disclosure.mode === 'read-download';
+  // A restricted text reaches this view only for those allowed to read it (src/reader/disclosure.ts): they may download it.
+  const canDownload = d.disclosure.mode === 'read-download' || d.disclosure.mode === 'restricted';
   const langLinks = d.langs.map((l) =>
     l === d.doc.lang && view === 'single'
       ? html`<span aria-current="page">${langName(ctx, l)}</span>`

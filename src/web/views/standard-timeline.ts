@@ -8,6 +8,7 @@ import { dateEl, vocab } from './components.js';
 /** One stored event of the record (services.catalogue.history). */
 export interface HistoryEvent {
   at: string;
+  /** The actor as this viewer may see it: a person's name only for those allowed (src/audit), else a role label. */
   actor: string;
   verb: string;
   before: unknown;

@@ -1,3 +1,0 @@
-/** Kysely table types of the audit domain (merged into Database in src/db/schema.ts). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface AuditTables {}
