@@ -15,28 +15,20 @@ import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { numberOption, percentile, round, summary } from './lib.mjs';
+import { DIST, ROOT, SHARED, args, benchPaths, dist, opt, percentile, round, summary } from './lib.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const DIST = join(ROOT, 'dist');
-const WORK = join(ROOT, 'bench', 'work', 'catalogue-search');
+const { WORK, RESULTS } = benchPaths('catalogue-search');
 const DB = join(WORK, 'catalogue.sqlite');
 const MARKER = join(WORK, 'marker.json');
-const RESULTS = join(ROOT, 'bench', 'results', 'catalogue-search.json');
-const SHARED = process.env.STDHUB_SHARED_DATA ?? join(ROOT, '..', 'shared', 'data');
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => numberOption(args, name, dflt);
 const CONCURRENCY = 16;
 const HTTP_REQUESTS = opt('requests', 6000); // bound by count …
 const HTTP_SECONDS = opt('seconds', 30); // … and by time
 const RAW_ROUNDS = opt('rounds', 15);
 const RAW_SECONDS = 30;
 const WORKERS = opt('workers', 2);
-
-const dist = (p) => import(pathToFileURL(join(DIST, p)).href);
 
 /** The fixed query mix: [q, extra query-string parameters]. Shared by the raw and HTTP runs. */
 export const MIX = [

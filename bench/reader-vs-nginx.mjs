@@ -14,23 +14,16 @@
 
 import { fork, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { numberOption } from './lib.mjs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DIST, ROOT, args, benchPaths, dist, freePort, opt, waitFor } from './lib.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const DIST = join(ROOT, 'dist');
-const WORK = join(ROOT, 'bench', 'work', 'reader-vs-nginx');
-const RESULTS = join(ROOT, 'bench', 'results', 'reader-vs-nginx.json');
+const { WORK, RESULTS } = benchPaths('reader-vs-nginx');
 const NGINX = '/usr/sbin/nginx';
-const args = process.argv.slice(2);
-const opt = (name, dflt) => numberOption(args, name, dflt);
 const CONCURRENCY = 16;
 const SECONDS = opt('seconds', 5);
 const ROUNDS = opt('rounds', 2);
-const dist = (p) => import(pathToFileURL(join(DIST, p)).href);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Child: the app server.
@@ -57,32 +50,6 @@ if (args.includes('--serve')) {
   });
 } else {
   await main();
-}
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = net.createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-}
-
-async function waitFor(url, ms = 10_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      const r = await fetch(url);
-      await r.arrayBuffer();
-      if (r.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > end) throw new Error(`${url} did not come up`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** 16 keep-alive clients for `seconds`; every response is checked (status 200 and the expected length). */

@@ -25,24 +25,17 @@
 import { fork, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { numberOption, percentile, round } from './lib.mjs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DIST, ROOT, SHARED, args, benchPaths, dist, freePort, opt, percentile, round, sleep, waitFor } from './lib.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const DIST = join(ROOT, 'dist');
-const WORK = join(ROOT, 'bench', 'work', 'soak');
+const { WORK, RESULTS } = benchPaths('soak');
 const DB = join(WORK, 'site.sqlite');
 const MARKER = join(WORK, 'site.marker.json');
-const RESULTS = join(ROOT, 'bench', 'results', 'soak.json');
-const SHARED = process.env.STDHUB_SHARED_DATA ?? join(ROOT, '..', 'shared', 'data');
 const NGINX = '/usr/sbin/nginx';
 const PG_ADMIN = process.env.STDHUB_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.STDHUB_TEST_REDIS ?? 'redis://127.0.0.1:6379';
-const args = process.argv.slice(2);
-const opt = (name, dflt) => numberOption(args, name, dflt);
 const DURATION = opt('duration', 600);
 const RATE = opt('rate', 100);
 const SQLITE_DURATION = opt('sqlite-duration', DURATION);
@@ -51,39 +44,13 @@ const KILL = !args.includes('--no-kill');
 const CLIENTS = 400;
 const SAMPLE_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
-const dist = (p) => import(pathToFileURL(join(DIST, p)).href);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Waiting for a starting server: up to 3 min, polled every 200 ms, each request bounded to 20 s. */
+const SERVER_UP = { ms: 180_000, pollMs: 200, requestTimeoutMs: 20_000 };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Child mode: the S3-compatible object store (s3rver) in its own process, so it does not share the load
 // generator's event loop.
 // (The entry point is at the end of the file: main() uses constants defined below.)
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = net.createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-}
-
-async function waitFor(url, ms = 180_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      const r = await fetch(url, { signal: AbortSignal.timeout(20_000) });
-      await r.arrayBuffer();
-      if (r.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > end) throw new Error(`${url} did not come up`);
-    await sleep(200);
-  }
-}
 
 function rssMb(pid) {
   try {
@@ -473,7 +440,7 @@ async function main() {
     const pgB = serve('pg-2', pgEnv, p2, log);
     const lite = serve('sqlite', { STDHUB_DB: DB, BLOB_DIR: join(WORK, 'blobs'), SEARCH_WORKERS: '2' }, ps, log);
     procs.push(pgA, pgB, lite);
-    for (const p of procs) await waitFor(`${p.url}/`).catch((e) => Promise.reject(new Error(`${e.message}\n${p.tail()}`)));
+    for (const p of procs) await waitFor(`${p.url}/`, SERVER_UP).catch((e) => Promise.reject(new Error(`${e.message}\n${p.tail()}`)));
     const conf = join(tmp, 'nginx.conf');
     writeFileSync(
       conf,
@@ -511,7 +478,7 @@ http {
     mkdirSync(join(tmp, 'body'), { recursive: true });
     nginx = spawn(NGINX, ['-p', tmp, '-c', conf, '-g', 'daemon off;'], { stdio: ['ignore', 'inherit', 'inherit'] });
     const nginxUrl = `http://127.0.0.1:${pn}`;
-    await waitFor(`${nginxUrl}/`);
+    await waitFor(`${nginxUrl}/`, SERVER_UP);
     log(`pg-1 :${p1}, pg-2 :${p2} behind nginx :${pn}; sqlite :${ps}`);
 
     // Short warm-up of both setups (JIT, first page renders), not measured.

@@ -9,6 +9,7 @@ import { kyselyOf, migrate, openSqlite } from '../db/sqlite.js';
 import { FakeClock } from '../kernel/clock.js';
 import type { Mailer, MailMessage } from '../mail/ports.js';
 import { Fts5Indexer, createSqliteSearch } from '../search/adapters/fts5.js';
+import { testRecord } from '../testing/records.js';
 import { KyselyAlertStore } from './adapters/kysely-store.js';
 import { AlertService, webhookPayload } from './service.js';
 import type { MailMode } from './model.js';
@@ -85,23 +86,7 @@ export function user(id: string) {
   return { kind: 'user' as const, userId: id, name: id, grants: [{ role: 'user' as const }], csrfToken: 'x' };
 }
 
-/** A minimal valid record; tests override fields. */
+/** A minimal valid record (the fire-door titles the alert queries match); tests override fields. */
 export function rec(over: Partial<StandardRecord> & { id: string; number: string }): StandardRecord {
-  const { number, ...rest } = over;
-  return {
-    identifiers: [{ type: 'GB', value: number, primary: true }],
-    body: 'SAC',
-    docType: 'standard',
-    titles: [{ lang: 'zh', type: 'main', text: '防火门' }, { lang: 'en', type: 'main', text: 'Fire-resistant doorsets' }],
-    dates: [],
-    status: 'current',
-    classifications: [],
-    contributors: [],
-    abstracts: [],
-    relations: [],
-    links: [],
-    keywords: [],
-    source: { importer: 'test', ref: over.id },
-    ...rest,
-  };
+  return testRecord({ titles: [{ lang: 'zh', type: 'main', text: '防火门' }, { lang: 'en', type: 'main', text: 'Fire-resistant doorsets' }], ...over });
 }

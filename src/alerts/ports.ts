@@ -1,14 +1,8 @@
 import type { EventRow } from './events.js';
-import type { MailMode, Notification, NotificationKind, NotificationSummary, Watch, WatchKind } from './model.js';
+import type { MailMode, Notification, Watch, WatchKind } from './model.js';
 
 /** A notification the fan-out decided to create (insert-or-ignore on person+event+watch and person+dedupe key). */
-export interface NewNotification {
-  personId: string;
-  eventId: number;
-  watchId: string;
-  kind: NotificationKind;
-  stdId: string | null;
-  summary: NotificationSummary;
+export interface NewNotification extends Pick<Notification, 'personId' | 'eventId' | 'watchId' | 'kind' | 'stdId' | 'summary'> {
   dedupeKey: string | null;
 }
 

@@ -4,7 +4,6 @@
  * its scopes). Field errors answer 400 { error: 'invalid_input', details: { fields } }; a stale version 409.
  * Uploads (a draft's text, a bulk import) are multipart/form-data with one `file` part.
  */
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../app/container.js';
@@ -12,7 +11,7 @@ import type { Caller, Draft } from '../editorial/service.js';
 import type { DraftInput } from '../editorial/validate.js';
 import { AppError } from '../kernel/errors.js';
 import { DISCLOSURE_MODES } from '../reader/disclosure.js';
-import { readMultipart } from '../web/routes/editor.js';
+import { readMultipart, withMultipart } from '../web/routes/editor.js';
 
 const str = (max: number) => z.string().max(max);
 const inputSchema = z.object({
@@ -71,13 +70,7 @@ function draftJson(d: Draft) {
 
 /** Registers the editorial API (inside its own scope for multipart). */
 export function editorApi(app: FastifyInstance, services: Services): void {
-  app.register(async (scope) => {
-    await scope.register(multipart, {
-      limits: { fileSize: services.config.UPLOAD_MAX_BYTES, files: 1, fields: 10, fieldSize: 10_000, parts: 12, headerPairs: 100 },
-      throwFileSizeLimit: true,
-    });
-    routes(scope, services);
-  });
+  withMultipart(app, services, routes);
 }
 
 function routes(app: FastifyInstance, services: Services): void {

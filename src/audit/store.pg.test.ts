@@ -5,10 +5,7 @@ import { auditStoreContract } from './store.case.js';
 
 /** The audit EventLog/ActorDirectory contract on PostgreSQL (own database per test, dropped afterwards). */
 describe.skipIf(!PG_AVAILABLE)('PostgreSQL (127.0.0.1:5432)', () => {
-  auditStoreContract(async () => {
-    const t = await tempPgKysely();
-    return { db: t.db, close: () => t.close() };
-  }, 'PostgreSQL');
+  auditStoreContract(() => tempPgKysely(), 'PostgreSQL');
 
   it('refuses TRUNCATE of the event log too (row triggers do not see it; a statement trigger does)', async () => {
     const t = await tempPgKysely();

@@ -4,29 +4,18 @@
  */
 import type { Principal } from '../accounts/principal.js';
 import type { StandardRecord } from '../catalogue/model.js';
+import { testRecord } from '../testing/records.js';
 
 /** A minimal SAC record for a GB number ('GB/T 10001-2010' → id 'GB-T-10001-2010'). */
 export function gbRecord(number: string, over: Partial<StandardRecord> = {}): StandardRecord {
-  const id = number.replace(/[/ ]+/g, '-').replace(/-+/g, '-');
-  return {
-    id,
-    identifiers: [{ type: 'GB', value: number, primary: true }],
-    body: 'SAC',
-    docType: 'standard',
+  return testRecord({
+    id: number.replace(/[/ ]+/g, '-').replace(/-+/g, '-'),
+    number,
     nature: 'recommended',
     titles: [{ lang: 'zh', type: 'main', text: `标准 ${number}` }, { lang: 'en', type: 'main', text: `Standard ${number}` }],
-    dates: [],
-    status: 'current',
-    classifications: [],
-    contributors: [],
-    abstracts: [],
-    relations: [],
-    links: [],
-    keywords: [],
-    source: { importer: 'test', ref: id },
     year: Number(number.slice(-4)),
     ...over,
-  };
+  });
 }
 
 /** Numbers of the bulk scenario: `abolish` old standards, `revise` families with an old and a new edition. */

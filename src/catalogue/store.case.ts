@@ -1,4 +1,7 @@
+import { sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import type { Database } from '../db/schema.js';
+import { testRecord } from '../testing/records.js';
 import type { StandardRecord } from './model.js';
 import type { CatalogueStore } from './ports.js';
 
@@ -15,26 +18,30 @@ export interface StoreHarness {
   close(): Promise<void>;
 }
 
-/** A minimal valid record; tests override fields. */
-export function record(over: Partial<StandardRecord> & { id: string; number: string }): StandardRecord {
-  const { number, ...rest } = over;
+/**
+ * The harness for a Kysely-backed store on a migrated database `t` (SQLite or PostgreSQL): counts and tampers
+ * with the event table directly; close() closes `t`.
+ */
+export function kyselyStoreHarness(store: CatalogueStore, t: { db: Kysely<Database>; close(): Promise<void> }): StoreHarness {
+  const db = t.db;
   return {
-    identifiers: [{ type: 'GB', value: number, primary: true }],
-    body: 'SAC',
-    docType: 'standard',
-    titles: [],
-    dates: [],
-    status: 'current',
-    classifications: [],
-    contributors: [],
-    abstracts: [],
-    relations: [],
-    links: [],
-    keywords: [],
-    source: { importer: 'test', ref: over.id },
-    ...rest,
+    store,
+    async eventCount() {
+      const r = await db.selectFrom('event').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+    async tamperWithEvents() {
+      const errors: unknown[] = [];
+      await sql`UPDATE event SET actor = 'x'`.execute(db).catch((e) => errors.push(e));
+      await sql`DELETE FROM event`.execute(db).catch((e) => errors.push(e));
+      return errors;
+    },
+    close: () => t.close(),
   };
 }
+
+/** A minimal valid record; tests override fields (the shared test builder, under the name its importers use). */
+export const record = testRecord;
 
 const gb2024 = record({
   id: 'GB-12955-2024',

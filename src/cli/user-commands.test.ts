@@ -1,44 +1,27 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openServices } from '../app/container.js';
 import { ensureDemoAccounts } from '../accounts/demo.js';
 import { can } from '../accounts/policy.js';
 import { loadConfig } from '../kernel/config.js';
 import { principalFor, signIn } from '../testing/auth.js';
+import { captureCliIo } from '../testing/cli.js';
 import { testServices } from '../testing/services.js';
 import { buildServer } from '../web/server.js';
-import { runCli, type CliIo } from './program.js';
+import { runCli } from './program.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stdhub-user-cli-'));
 const db = join(dir, 'cli.sqlite');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function io(stdin?: string) {
-  let out = '';
-  let err = '';
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on('data', (x) => (out += x));
-  stderr.on('data', (x) => (err += x));
-  const value: CliIo & { stdin?: NodeJS.ReadableStream } = {
-    stdout,
-    stderr,
-    env: { LOG_LEVEL: 'silent', STDHUB_DEMO: 'off', SEARCH_WORKERS: '0' },
-    onSignal: () => {},
-    ...(stdin !== undefined ? { stdin: Readable.from([stdin]) } : {}),
-  };
-  return { io: value, out: () => out, err: () => err };
-}
-
 describe('stdhub user create / grant', () => {
   it('creates an admin with the password from stdin and grants an editor role, recorded as actor cli', async () => {
-    const a = io('s3cret password\n');
+    const a = captureCliIo('s3cret password\n');
     expect(await runCli(['user', 'create', '--email', 'Root@Example.org', '--name', 'Root', '--password-stdin', '--admin', '--db', db], a.io)).toBe(0);
     expect(a.out()).toMatch(/created root@example\.org .*administrator/);
-    const b = io();
+    const b = captureCliIo();
     expect(await runCli(['user', 'create', '--email', 'ed@example.org', '--name', 'Ed', '--password', 'another password', '--db', db], b.io)).toBe(0);
     expect(await runCli(['user', 'create', '--email', 'ed@example.org', '--name', 'Ed', '--db', db], b.io)).toBe(2);
     expect(await runCli(['user', 'grant', '--email', 'ed@example.org', '--role', 'editor', '--org', 'SAC', '--db', db], b.io)).toBe(0);

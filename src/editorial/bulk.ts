@@ -29,6 +29,7 @@ import { AppError } from '../kernel/errors.js';
 import { getImporter, listImporters } from '../importers/registry.js';
 import { runImport } from '../importers/runner.js';
 import { displayName, readBlob, type Caller, type EditorialDeps } from './service.js';
+import { CatalogueReadThrough } from './staging.js';
 import type { EditorialImportTable } from './tables.js';
 
 /** Imports one person may have running at once (each holds its upload in memory and keeps the writer busy). */
@@ -38,11 +39,13 @@ export const MAX_RUNNING_PER_ACTOR = 2;
 const KEEP_EXT = /\.(tar\.gz|tar\.xz|tgz|txz|tar|xml|json|ya?ml|txt)$/i;
 
 /** A publisher-scoped view of the catalogue for one caller (refuses records of other publishers). */
-export class ScopedCatalogue implements CatalogueStore {
+export class ScopedCatalogue extends CatalogueReadThrough implements CatalogueStore {
   constructor(
-    private readonly inner: CatalogueStore,
+    inner: CatalogueStore,
     private readonly p: Principal,
-  ) {}
+  ) {
+    super(inner);
+  }
   private async check(r: StandardRecord): Promise<void> {
     const existing = await this.inner.get(r.id);
     const action = existing ? 'standard.edit' : 'standard.create';
@@ -68,12 +71,6 @@ export class ScopedCatalogue implements CatalogueStore {
   }
   get = (id: string) => this.inner.get(id);
   resolve = (t: string) => this.inner.resolve(t);
-  editions = (f: string) => this.inner.editions(f);
-  relations = (id: string) => this.inner.relations(id);
-  summaries = (ids: string[]) => this.inner.summaries(ids);
-  stats = () => this.inner.stats();
-  count = () => this.inner.count();
-  history = (id: string) => this.inner.history(id);
 }
 
 /** Classification codes are site-wide lists: only a site-wide import right may change them. */

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openServices } from '../app/container.js';
-import { runCli, type CliIo } from '../cli/program.js';
+import { runCli } from '../cli/program.js';
 import { loadConfig } from '../kernel/config.js';
+import { captureCliIo } from '../testing/cli.js';
 import { EDITOR_STDHUB, seedCodes, stdhubInput } from './fixtures.case.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stdhub-ed-cli-'));
@@ -28,17 +28,11 @@ describe('stdhub disclose goes through the editorial disclosure use case', () =>
       const d = await s.editorial.createDraft({ principal: EDITOR_STDHUB }, stdhubInput());
       await s.editorial.publish({ principal: EDITOR_STDHUB }, d.id, d.version);
     });
-    let out = '';
-    let err = '';
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    stdout.on('data', (x) => (out += x));
-    stderr.on('data', (x) => (err += x));
-    const io: CliIo = { stdout, stderr, env: { LOG_LEVEL: 'silent', STDHUB_DEMO: 'off', SEARCH_WORKERS: '0' }, onSignal: () => {} };
+    const { io, out, err } = captureCliIo();
     expect(await runCli(['disclose', 'T/STDHUB 1-2025', '--mode', 'restricted', '--db', db], io)).toBe(0);
-    expect(out).toContain('T-STDHUB-1-2025: restricted');
+    expect(out()).toContain('T-STDHUB-1-2025: restricted');
     expect(await runCli(['disclose', 'T/STDHUB 1-2025', '--mode', 'not-disclosed', '--db', db], io)).not.toBe(0);
-    expect(err).toMatch(/invalid fields: reason \(reason_required\)/);
+    expect(err()).toMatch(/invalid fields: reason \(reason_required\)/);
     await withServices(async (s) => {
       const ev = await s.db.selectFrom('event').selectAll().where('verb', '=', 'disclosure.set').execute();
       expect(ev.map((e) => [e.actor, e.object_id, JSON.parse(e.after!).mode])).toEqual([['cli', 'T-STDHUB-1-2025', 'restricted']]);

@@ -29,6 +29,7 @@ import type { CatalogueStore } from '../catalogue/ports.js';
 import type { ClassificationStore } from '../classification/ports.js';
 import type { ContentStore } from '../content/ports.js';
 import type { BlobStore } from '../blobs/ports.js';
+import { writeEvent, type NewEvent } from '../db/events.js';
 import type { Database } from '../db/schema.js';
 import { today, type Clock } from '../kernel/clock.js';
 import type { Config } from '../kernel/config.js';
@@ -148,19 +149,8 @@ export class Editorial {
     return this.deps.clock.now().toISOString();
   }
 
-  private async event(tx: Kysely<Database>, e: { actor: string; verb: string; type: string; id: string; before?: unknown; after?: unknown; at?: string }) {
-    await tx
-      .insertInto('event')
-      .values({
-        at: e.at ?? this.now(),
-        actor: e.actor,
-        verb: e.verb,
-        object_type: e.type,
-        object_id: e.id,
-        before: e.before === undefined ? null : JSON.stringify(e.before),
-        after: e.after === undefined ? null : JSON.stringify(e.after),
-      })
-      .execute();
+  private async event(tx: Kysely<Database>, e: Omit<NewEvent, 'at'> & { at?: string }) {
+    await writeEvent(tx, { ...e, at: e.at ?? this.now() });
   }
 
   private async row(id: string): Promise<EditorialDraftTable | undefined> {
@@ -203,33 +193,7 @@ export class Editorial {
     authorize(c.principal, 'standard.create', { publisher: record.body });
     if (await this.deps.catalogue.get(record.id)) throw fieldError({ identifier: { code: 'exists', params: { id: record.id } } });
     if (await this.openDraftFor(record.id)) throw fieldError({ identifier: { code: 'draft_exists', params: { id: record.id } } });
-    const now = this.now();
-    const actor = this.actor(c);
-    const row: EditorialDraftTable = {
-      id,
-      std_id: record.id,
-      publisher: record.body,
-      kind: 'new',
-      record: JSON.stringify(record),
-      disclosure: null,
-      state: INITIAL_DRAFT_STATE,
-      text_blob: null,
-      text_importer: null,
-      text_name: null,
-      text_report: null,
-      text_stats: null,
-      publish_started_at: null,
-      publish_actor: null,
-      created_by: actor,
-      created_at: now,
-      updated_at: now,
-      version: 1,
-    };
-    await this.deps.db.transaction().execute(async (tx) => {
-      await tx.insertInto('editorial_draft').values(row).execute();
-      await this.event(tx, { actor, verb: 'draft.created', type: 'draft', id, after: { stdId: record.id, kind: 'new', record } });
-    });
-    return toDraft(row);
+    return this.insertDraft(c, id, record, 'new', { record });
   }
 
   /**
@@ -245,13 +209,18 @@ export class Editorial {
       return toDraft(open);
     }
     const id = randomBytes(8).toString('hex');
+    return this.insertDraft(c, id, record, 'revision');
+  }
+
+  /** Inserts a new draft of `record` with its 'draft.created' event (`extra` is added to the event's after). */
+  private async insertDraft(c: Caller, id: string, record: StandardRecord, kind: 'new' | 'revision', extra: object = {}): Promise<Draft> {
     const now = this.now();
     const actor = this.actor(c);
     const row: EditorialDraftTable = {
       id,
       std_id: record.id,
       publisher: record.body,
-      kind: 'revision',
+      kind,
       record: JSON.stringify(record),
       disclosure: null,
       state: INITIAL_DRAFT_STATE,
@@ -269,7 +238,7 @@ export class Editorial {
     };
     await this.deps.db.transaction().execute(async (tx) => {
       await tx.insertInto('editorial_draft').values(row).execute();
-      await this.event(tx, { actor, verb: 'draft.created', type: 'draft', id, after: { stdId: record.id, kind: 'revision' } });
+      await this.event(tx, { actor, verb: 'draft.created', type: 'draft', id, after: { stdId: record.id, kind, ...extra } });
     });
     return toDraft(row);
   }

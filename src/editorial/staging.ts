@@ -110,13 +110,26 @@ export function stagingFileName(importer: TextImporter, record: StandardRecord):
   return `${record.id}.xml`;
 }
 
+/** Wrappers of a CatalogueStore: the reads a wrapper leaves alone go straight to `inner`. */
+export abstract class CatalogueReadThrough implements Pick<CatalogueStore, 'editions' | 'relations' | 'summaries' | 'stats' | 'count' | 'history'> {
+  constructor(protected readonly inner: CatalogueStore) {}
+  editions = (f: string) => this.inner.editions(f);
+  relations = (id: string) => this.inner.relations(id);
+  summaries = (ids: string[]) => this.inner.summaries(ids);
+  stats = () => this.inner.stats();
+  count = () => this.inner.count();
+  history = (id: string) => this.inner.history(id);
+}
+
 /** Read-through, write-to-memory catalogue (the draft's record answers for its own id). */
-class CaptureCatalogue implements CatalogueStore {
+class CaptureCatalogue extends CatalogueReadThrough implements CatalogueStore {
   readonly written: StandardRecord[] = [];
   constructor(
-    private readonly inner: CatalogueStore,
+    inner: CatalogueStore,
     private readonly draft: StandardRecord,
-  ) {}
+  ) {
+    super(inner);
+  }
   async upsert(record: StandardRecord): Promise<UpsertOutcome> {
     this.written.push(record);
     return 'created';
@@ -136,12 +149,6 @@ class CaptureCatalogue implements CatalogueStore {
     if (p && p.slug === this.draft.id) return this.draft;
     return this.inner.resolve(text);
   }
-  editions = (f: string) => this.inner.editions(f);
-  relations = (id: string) => this.inner.relations(id);
-  summaries = (ids: string[]) => this.inner.summaries(ids);
-  stats = () => this.inner.stats();
-  count = () => this.inner.count();
-  history = (id: string) => this.inner.history(id);
 }
 
 class CaptureClassifications implements ClassificationStore {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { computeStatus, isFactDate, phaseAt, reviewYearsOf, statusOfPhase, type LifecycleFact } from './compute.js';
 import { deriveFacts } from './derive.js';
-import type { StandardRecord } from '../catalogue/model.js';
 import { FakeClock } from '../kernel/clock.js';
 import { WorkingCalendar } from '../calendar/calendar.js';
 import { LifecycleService } from './service.js';
+import { testRecord } from '../testing/records.js';
 
 const f = (type: LifecycleFact['type'], date: string, related: string | null = null): LifecycleFact => ({ stdId: 'X', type, date, related, source: 'test', derived: false, appliedAt: null });
 
@@ -55,12 +55,10 @@ describe('lifecycle rules (status-rules.json)', () => {
   });
 
   it('derives facts from a record: typed dates, ISO stage on its stage date, successors', () => {
-    const r = {
+    const r = testRecord({
       id: 'ISO-1-2002',
       identifiers: [{ type: 'ISO', value: 'ISO 1:2002', primary: true }],
       body: 'ISO',
-      docType: 'standard',
-      titles: [],
       dates: [
         { type: 'published', value: '2002-10-01' },
         { type: 'stage-date', value: '2016-06-30' },
@@ -69,14 +67,8 @@ describe('lifecycle rules (status-rules.json)', () => {
       ],
       status: 'withdrawn',
       stage: '95.99',
-      classifications: [],
-      contributors: [],
-      abstracts: [],
-      relations: [],
-      links: [],
-      keywords: [],
       source: { importer: 'relaton', ref: 'x' },
-    } satisfies StandardRecord;
+    });
     expect(deriveFacts(r, [{ id: 'ISO-1-2016', date: '2016-06-30' }, { id: 'ISO-1-X', date: null }]).map((x) => [x.type, x.date, x.related ?? null, x.source])).toEqual([
       ['released', '2002-10-01', null, 'importer:relaton'],
       ['reviewed', '2012-03', null, 'importer:relaton'],

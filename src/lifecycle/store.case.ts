@@ -8,27 +8,12 @@ import { WorkingCalendar } from '../calendar/calendar.js';
 import { SHIPPED_CALENDARS } from '../calendar/load.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { LocalJobLock } from '../jobs/local-lock.js';
+import { testRecord } from '../testing/records.js';
 import { LIFECYCLE_JOB, LifecycleService } from './service.js';
 
-/** A minimal catalogue record for the lifecycle tests. */
+/** A minimal catalogue record for the lifecycle tests (titled by its number). */
 export function std(over: Partial<StandardRecord> & { id: string; number: string }): StandardRecord {
-  const { number, ...rest } = over;
-  return {
-    identifiers: [{ type: 'GB', value: number, primary: true }],
-    body: 'SAC',
-    docType: 'standard',
-    titles: [{ lang: 'zh', type: 'main', text: number }],
-    dates: [],
-    status: 'current',
-    classifications: [],
-    contributors: [],
-    abstracts: [],
-    relations: [],
-    links: [],
-    keywords: [],
-    source: { importer: 'test', ref: over.id },
-    ...rest,
-  };
+  return testRecord({ titles: [{ lang: 'zh', type: 'main', text: over.number }], ...over });
 }
 
 /**

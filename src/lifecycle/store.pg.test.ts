@@ -4,8 +4,5 @@ import { lifecycleStoreContract } from './store.case.js';
 
 /** The lifecycle contract on PostgreSQL (own database per suite, dropped at the end). */
 describe.skipIf(!PG_AVAILABLE)('PostgreSQL (127.0.0.1:5432)', () => {
-  lifecycleStoreContract(async () => {
-    const t = await tempPgKysely();
-    return { db: t.db, close: () => t.close() };
-  });
+  lifecycleStoreContract(() => tempPgKysely());
 });

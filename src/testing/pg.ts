@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll } from 'vitest';
 import { migrate } from '../db/sqlite.js';
 import { openPostgres } from '../db/postgres.js';
+import { LOCAL_PG, pgReachable, withDatabase } from '../ops/pg-admin.js';
 import type { Database } from '../db/schema.js';
 import type { Services } from '../app/container.js';
 import type { Clock } from '../kernel/clock.js';
@@ -16,29 +17,14 @@ import { testServices } from './services.js';
  * and other developers' runs never share one. On a machine without the server the *.pg.test.ts suites are skipped
  * by name (describe.skipIf(!PG_AVAILABLE)).
  */
-export const PG_ADMIN_URL = process.env.STDHUB_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function reachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
+export const PG_ADMIN_URL = LOCAL_PG;
 
 /** Whether the test server answers (evaluated once per test file, at import). */
-export const PG_AVAILABLE: boolean = await reachable();
+export const PG_AVAILABLE: boolean = await pgReachable(PG_ADMIN_URL);
 
 /** The URL of database `name` on the test server. */
 function urlOf(name: string): string {
-  const u = new URL(PG_ADMIN_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
+  return withDatabase(PG_ADMIN_URL, name);
 }
 
 async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {

@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCodes } from '../../src/editorial/fixtures.case.js';
 import { createUser, type TestUser } from '../../src/testing/auth.js';
 import { testServices } from '../../src/testing/services.js';
-import { buildServer } from '../../src/web/server.js';
-import { CHROMIUM, RESULTS, openBrowserSession, type BrowserSession } from './browser.js';
+import { openAppSession } from './app-session.js';
+import { CHROMIUM, RESULTS, type BrowserSession } from './browser.js';
 
 /**
  * The editorial back office in a real browser (Debian chromium + playwright-core), no JavaScript: an editor signs
@@ -21,7 +20,6 @@ const STD = '/std/T-STDHUB-1-2025';
 
 describe.skipIf(!existsSync(CHROMIUM))('editorial back office e2e in Chromium', () => {
   let services: Awaited<ReturnType<typeof testServices>>;
-  let app: FastifyInstance;
   let session: BrowserSession;
   let page: Page;
   let base: string;
@@ -31,14 +29,12 @@ describe.skipIf(!existsSync(CHROMIUM))('editorial back office e2e in Chromium', 
     services = await testServices();
     await seedCodes(services);
     editor = await createUser(services, { email: 'editor@stdhub.test', grants: [{ role: 'editor', scope: { kind: 'publisher', id: 'STDHUB' } }] });
-    app = await buildServer(services);
-    session = await openBrowserSession(app);
+    session = await openAppSession(services);
     ({ base, page } = session);
   });
 
   afterAll(async () => {
     await session?.close();
-    await app?.close();
     await services?.close();
   });
 

@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/kernel/clock.js';
 import { std } from '../../src/lifecycle/store.case.js';
 import { testServices } from '../../src/testing/services.js';
-import { buildServer } from '../../src/web/server.js';
-import { CHROMIUM, RESULTS, openBrowserSession, type BrowserSession } from './browser.js';
+import { openAppSession } from './app-session.js';
+import { CHROMIUM, RESULTS, type BrowserSession } from './browser.js';
 
 /**
  * The lifecycle panel in a real browser: a standard's status today, then "as of" another date through the plain
@@ -15,7 +14,6 @@ import { CHROMIUM, RESULTS, openBrowserSession, type BrowserSession } from './br
  */
 describe.skipIf(!existsSync(CHROMIUM))('lifecycle e2e in Chromium', () => {
   let services: Awaited<ReturnType<typeof testServices>>;
-  let app: FastifyInstance;
   let page: Page;
   let base: string;
   let session: BrowserSession;
@@ -27,13 +25,11 @@ describe.skipIf(!existsSync(CHROMIUM))('lifecycle e2e in Chromium', () => {
     await services.catalogue.upsert(std({ id: 'GB-100-2010', number: 'GB 100-2010', titles: [{ lang: 'zh', type: 'main', text: '示例标准' }, { lang: 'en', type: 'main', text: 'Example standard' }], dates: [{ type: 'issued', value: '2010-01-05' }, { type: 'implemented', value: '2010-06-01' }] }), actor);
     await services.catalogue.upsert(std({ id: 'GB-100-2026', number: 'GB 100-2026', status: 'to-be-implemented', dates: [{ type: 'issued', value: '2026-11-20' }, { type: 'implemented', value: '2026-12-01' }], relations: [{ type: 'replaces', target: 'GB 100-2010' }] }), actor);
     await services.jobs.runDue(clock.now());
-    app = await buildServer(services);
-    session = await openBrowserSession(app);
+    session = await openAppSession(services);
     ({ base, page } = session);
   });
   afterAll(async () => {
     await session?.close();
-    await app?.close();
     await services?.close();
   });
 

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../src/app/container.js';
-import { testServices } from '../../src/testing/services.js';
-import { buildServer } from '../../src/web/server.js';
-import { fillPath, queryParamNames, routesOf, seedStandard, SEEDED, standardCount } from './support.js';
+import { securityApp, type SecurityApp } from './app.js';
+import { fillPath, queryParamNames, routesOf, SEEDED, standardCount } from './support.js';
 const SEEDED_ID = SEEDED.id;
 import { signInAs, type Session } from './roles.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -16,9 +14,10 @@ import { apiToken } from '../../src/testing/auth.js';
  * sources read, every path parameter — as an anonymous visitor and as an administrator (who reaches every
  * route). Nothing may answer 5xx, the standard table keeps its rows, and no file content leaks.
  */
-let services: Services & { close(): Promise<void>; dir: string };
+let services: SecurityApp['services'];
 let app: FastifyInstance;
 let admin: Session;
+let close: (() => Promise<void>) | undefined;
 
 const SQLI = ["' OR 1=1 --", '"; DROP TABLE standard; --', '%27', '\u2019 OR \u20181\u2019=\u20181', "1' UNION SELECT name FROM sqlite_master --", "') OR ('x'='x", '1;DELETE FROM event'];
 const TRAVERSAL = ['../../etc/passwd', '..%2f..%2fetc%2fpasswd', '%2e%2e%2f%2e%2e%2fetc%2fpasswd', '..\\..\\..\\etc\\passwd', '....//....//etc/passwd', '/etc/passwd', '..%5c..%5cetc%5cpasswd', '%252e%252e%252fetc%252fpasswd'];
@@ -26,16 +25,9 @@ const TRAVERSAL = ['../../etc/passwd', '..%2f..%2fetc%2fpasswd', '%2e%2e%2f%2e%2
 const LEAK = /root:.*:0:0:/;
 
 beforeAll(async () => {
-  services = await testServices({ RATE_LIMIT_ENABLED: 'false' });
-  await seedStandard(services);
-  app = await buildServer(services);
-  await app.ready();
-  admin = await signInAs(app, services, 'admin');
+  ({ services, app, admin, close } = await securityApp());
 });
-afterAll(async () => {
-  await app?.close();
-  await services?.close();
-});
+afterAll(() => close?.());
 
 describe('SQL injection strings in every query and path parameter of every GET route', () => {
   it('never answer 5xx, and the standard and event tables keep their rows', async () => {

@@ -1,28 +1,21 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../src/app/container.js';
 import { apiToken, cookieSet, createUser, preSession, signIn } from '../../src/testing/auth.js';
-import { testServices } from '../../src/testing/services.js';
-import { BODY_LIMIT, buildServer } from '../../src/web/server.js';
-import { fillPath, routesOf, seedStandard } from './support.js';
-import { signInAs, type Session } from './roles.js';
+import { BODY_LIMIT } from '../../src/web/server.js';
+import { securityApp, type SecurityApp } from './app.js';
+import { fillPath, routesOf } from './support.js';
+import type { Session } from './roles.js';
 
 /** CSRF on every state-changing route, session rotation at sign-in, token revocation, request size limits. */
-let services: Services & { close(): Promise<void> };
+let services: SecurityApp['services'];
 let app: FastifyInstance;
 let admin: Session;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  services = await testServices({ RATE_LIMIT_ENABLED: 'false' });
-  await seedStandard(services);
-  app = await buildServer(services);
-  await app.ready();
-  admin = await signInAs(app, services, 'admin');
+  ({ services, app, admin, close } = await securityApp());
 });
-afterAll(async () => {
-  await app?.close();
-  await services?.close();
-});
+afterAll(() => close?.());
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const eventCount = async () => Number((await services.db.selectFrom('event').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);

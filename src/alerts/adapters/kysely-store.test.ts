@@ -1,18 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { kyselyOf, migrate, openSqlite } from '../../db/sqlite.js';
+import { tempSqliteKysely } from '../../testing/sqlite.js';
 import { alertStoreContract } from '../store.case.js';
 
-alertStoreContract('SQLite (Kysely)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'stdhub-alertstore-'));
-  const db = kyselyOf(openSqlite(join(dir, 'a.sqlite')));
-  await migrate(db);
-  return {
-    db,
-    async close() {
-      await db.destroy();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+alertStoreContract('SQLite (Kysely)', () => tempSqliteKysely('stdhub-alertstore-'));

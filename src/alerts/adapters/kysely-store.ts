@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { writeEvent, type NewEvent } from '../../db/events.js';
 import type { Database } from '../../db/schema.js';
 import type { EventRow } from '../events.js';
 import { isMailMode, type MailMode, type Notification, type NotificationKind, type NotificationSummary, type Watch, type WatchKind } from '../model.js';
@@ -68,21 +69,8 @@ export class KyselyAlertStore implements AlertStore {
     return this.now().toISOString();
   }
 
-  private async event(tx: Transaction<Database> | Kysely<Database>, e: { actor: string; verb: string; type: string; id: string; before?: unknown; after?: unknown; at?: string }) {
-    const res = await tx
-      .insertInto('event')
-      .values({
-        at: e.at ?? this.iso(),
-        actor: e.actor,
-        verb: e.verb,
-        object_type: e.type,
-        object_id: e.id,
-        before: e.before === undefined ? null : JSON.stringify(e.before),
-        after: e.after === undefined ? null : JSON.stringify(e.after),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return Number(res.id);
+  private event(tx: Transaction<Database> | Kysely<Database>, e: Omit<NewEvent, 'at'> & { at?: string }): Promise<number> {
+    return writeEvent(tx, { ...e, at: e.at ?? this.iso() });
   }
 
   async secret(): Promise<string> {

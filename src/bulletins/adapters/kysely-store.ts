@@ -1,4 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { writeEvent } from '../../db/events.js';
 import type { Database } from '../../db/schema.js';
 import type { StandardRecord } from '../../catalogue/model.js';
 import { canonicalJson, hashJson, identifierFamily, identifierNorm } from '../../catalogue/normalise.js';
@@ -54,21 +55,6 @@ function toItem(r: Selectable<BulletinItemTable>): BulletinItem {
 export class KyselyBulletinStore implements BulletinStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  private async event(tx: Kysely<Database>, e: { at: string; actor: string; verb: string; type: string; id: string; before?: unknown; after?: unknown }) {
-    await tx
-      .insertInto('event')
-      .values({
-        at: e.at,
-        actor: e.actor,
-        verb: e.verb,
-        object_type: e.type,
-        object_id: e.id,
-        before: e.before === undefined ? null : JSON.stringify(e.before),
-        after: e.after === undefined ? null : JSON.stringify(e.after),
-      })
-      .execute();
-  }
-
   async create(b: Bulletin, actor: string): Promise<void> {
     try {
       await this.db.transaction().execute(async (tx) => {
@@ -91,7 +77,7 @@ export class KyselyBulletinStore implements BulletinStore {
             created_by: b.createdBy,
           })
           .execute();
-        await this.event(tx, { at: b.createdAt, actor, verb: 'bulletin.created', type: 'bulletin', id: b.id, after: b });
+        await writeEvent(tx, { at: b.createdAt, actor, verb: 'bulletin.created', type: 'bulletin', id: b.id, after: b });
       });
     } catch (e) {
       if (isUniqueViolation(e)) throw numberTaken();
@@ -134,7 +120,7 @@ export class KyselyBulletinStore implements BulletinStore {
           title_en: h.titleEn ?? null,
         });
         const after = toBulletin(await tx.selectFrom('bulletin').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
-        await this.event(tx, { at: now, actor, verb: 'bulletin.updated', type: 'bulletin', id, before, after });
+        await writeEvent(tx, { at: now, actor, verb: 'bulletin.updated', type: 'bulletin', id, before, after });
         return after;
       });
     } catch (e) {
@@ -241,7 +227,7 @@ export class KyselyBulletinStore implements BulletinStore {
             )
             .execute();
         await this.bump(tx, b, now);
-        await this.event(tx, {
+        await writeEvent(tx, {
           at: now,
           actor,
           verb: 'bulletin.items_added',
@@ -264,7 +250,7 @@ export class KyselyBulletinStore implements BulletinStore {
       if (!item) return false;
       await tx.deleteFrom('bulletin_item').where('bulletin_id', '=', id).where('seq', '=', seq).execute();
       await this.bump(tx, b, now);
-      await this.event(tx, { at: now, actor, verb: 'bulletin.item_removed', type: 'bulletin', id, before: toItem(item) });
+      await writeEvent(tx, { at: now, actor, verb: 'bulletin.item_removed', type: 'bulletin', id, before: toItem(item) });
       return true;
     });
   }
@@ -276,7 +262,7 @@ export class KyselyBulletinStore implements BulletinStore {
       if (row.state !== 'draft') throw new AppError('invalid_transition', 'A published bulletin cannot be deleted');
       await tx.deleteFrom('bulletin_item').where('bulletin_id', '=', id).execute();
       await tx.deleteFrom('bulletin').where('id', '=', id).execute();
-      await this.event(tx, { at: now, actor, verb: 'bulletin.deleted', type: 'bulletin', id, before: toBulletin(row) });
+      await writeEvent(tx, { at: now, actor, verb: 'bulletin.deleted', type: 'bulletin', id, before: toBulletin(row) });
       return true;
     });
   }
@@ -325,12 +311,12 @@ export class KyselyBulletinStore implements BulletinStore {
         const step = steps[i];
         for (const rel of step.relations) await this.addRelation(tx, rel, ctx.actor, ctx.now);
         for (const ev of step.events)
-          await this.event(tx, { at: ctx.now, actor: ctx.actor, verb: ev.verb, type: 'standard', id: ev.stdId, after: ev.after });
+          await writeEvent(tx, { at: ctx.now, actor: ctx.actor, verb: ev.verb, type: 'standard', id: ev.stdId, after: ev.after });
         await ctx.onStep(tx, step, i);
       }
       await this.bump(tx, b, ctx.now, { state: 'published', published_at: ctx.now });
       const after = toBulletin(await tx.selectFrom('bulletin').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
-      await this.event(tx, {
+      await writeEvent(tx, {
         at: ctx.now,
         actor: ctx.actor,
         verb: 'bulletin.published',
@@ -363,7 +349,7 @@ export class KyselyBulletinStore implements BulletinStore {
       .insertInto('relation')
       .values({ std_id: rel.stdId, type: rel.type, target: rel.target, target_norm: norm, target_family: identifierFamily(rel.target), degree: null, note: null })
       .execute();
-    await this.event(tx, {
+    await writeEvent(tx, {
       at: now,
       actor,
       verb: 'standard.updated',

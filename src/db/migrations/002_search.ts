@@ -4,6 +4,7 @@ import { writeIndexRows } from '../../search/adapters/fts5-indexer.js';
 import { indexRowsOf } from '../../search/index-rows.js';
 import { dialectOf } from '../dialect.js';
 import { createPgSearchTables, writePgIndexRows } from '../../search/adapters/pg-indexer.js';
+import { createSearchNumberTable, SEARCH_DOC_FACET_COLUMNS } from '../../search/adapters/search-doc.js';
 
 /**
  * Catalogue search on SQLite FTS5 (see src/search/adapters/fts5-indexer.ts for how the tables are written and
@@ -63,28 +64,10 @@ async function createFts5Tables(db: Kysely<any>): Promise<void> {
     titles TEXT NOT NULL,
     gen INTEGER NOT NULL,
     deleted INTEGER NOT NULL DEFAULT 0,
-    body TEXT NOT NULL,
-    status TEXT NOT NULL,
-    nature TEXT,
-    doc_type TEXT NOT NULL,
-    year INTEGER,
-    ics TEXT NOT NULL DEFAULT '',
-    ccs TEXT NOT NULL DEFAULT '',
-    date_key TEXT,
-    number_key TEXT NOT NULL,
-    title_len INTEGER NOT NULL DEFAULT 0,
-    all_len INTEGER NOT NULL DEFAULT 0
+    ${SEARCH_DOC_FACET_COLUMNS}
   )`.execute(db);
   await sql`CREATE INDEX search_doc_gen ON search_doc (gen)`.execute(db);
-  await sql`CREATE TABLE search_number (
-    num TEXT NOT NULL,
-    doc INTEGER NOT NULL,
-    exact INTEGER NOT NULL,
-    supplement INTEGER NOT NULL,
-    year INTEGER
-  )`.execute(db);
-  await sql`CREATE INDEX search_number_num ON search_number (num)`.execute(db);
-  await sql`CREATE INDEX search_number_doc ON search_number (doc)`.execute(db);
+  await createSearchNumberTable(db);
   await sql`CREATE TABLE search_state (id INTEGER PRIMARY KEY CHECK (id = 1), gen INTEGER NOT NULL)`.execute(db);
   await sql`INSERT INTO search_state (id, gen) VALUES (1, 0)`.execute(db);
 }

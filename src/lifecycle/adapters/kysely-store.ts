@@ -23,6 +23,20 @@ function toFact(r: Pick<FactRow, 'std_id' | 'type' | 'date' | 'related' | 'sourc
   };
 }
 
+/** The row of a new (not yet applied) fact. */
+function factRow(f: LifecycleEventInput & { derived?: boolean }, nowIso: string) {
+  return {
+    std_id: f.stdId,
+    type: f.type,
+    date: f.date,
+    related: f.related ?? '',
+    source: f.source,
+    derived: f.derived ? 1 : 0,
+    applied_at: null,
+    created_at: nowIso,
+  };
+}
+
 /**
  * Storage of lifecycle facts on Kysely (SQLite and PostgreSQL alike). Every function takes the executor so that
  * callers choose the transaction: facts, the status they change and the events they cause commit together.
@@ -34,16 +48,7 @@ export class KyselyLifecycleStore {
   async insertFacts(db: Db, facts: (LifecycleEventInput & { derived?: boolean })[], nowIso: string): Promise<LifecycleFact[]> {
     const inserted: LifecycleFact[] = [];
     for (const f of facts) {
-      const row = {
-        std_id: f.stdId,
-        type: f.type,
-        date: f.date,
-        related: f.related ?? '',
-        source: f.source,
-        derived: f.derived ? 1 : 0,
-        applied_at: null,
-        created_at: nowIso,
-      };
+      const row = factRow(f, nowIso);
       const r = await db
         .insertInto('lifecycle_fact')
         .values(row)
@@ -68,16 +73,7 @@ export class KyselyLifecycleStore {
   /** Inserts many facts at once, skipping those already stored (no per-fact result: for derived facts). */
   async insertFactsBulk(db: Db, facts: (LifecycleEventInput & { derived?: boolean })[], nowIso: string): Promise<void> {
     for (let i = 0; i < facts.length; i += 100) {
-      const rows = facts.slice(i, i + 100).map((f) => ({
-        std_id: f.stdId,
-        type: f.type,
-        date: f.date,
-        related: f.related ?? '',
-        source: f.source,
-        derived: f.derived ? 1 : 0,
-        applied_at: null,
-        created_at: nowIso,
-      }));
+      const rows = facts.slice(i, i + 100).map((f) => factRow(f, nowIso));
       await db
         .insertInto('lifecycle_fact')
         .values(rows)

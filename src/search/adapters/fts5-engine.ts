@@ -1,15 +1,17 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { looksLikeIdentifier, parseIdentifier } from '../../catalogue/identifier.js';
 import { identifierNorm } from '../../catalogue/normalise.js';
-import { cleanFilters, selectAndCount } from '../facets.js';
-import { highlight } from '../highlight.js';
+import { selectAndCount } from '../facets.js';
 import type { SearchFilters, SearchHit, SearchQuery, SearchResult, SearchSort } from '../ports.js';
-import { boundedQueryText, parseNumberQuery, planTextQuery, quoteFts, withoutTerms, type TextQuery } from '../query.js';
+import { parseNumberQuery, planTextQuery, quoteFts, withoutTerms, type TextQuery } from '../query.js';
 import { segment } from '../segment.js';
 import { scoreAll, scoreAny } from './bm25.js';
 import { Candidates, RowMarks } from './candidates.js';
 import { DocTable } from './doc-table.js';
 import { PageReader } from './page-reader.js';
+import { identifierOrder, MAX_OR_TERMS, NUMBER_SCORE, numberIdentifier, numberOrder, rowOrder, searchHits, searchParams, superseded, type NumRow, type SearchParams } from './results.js';
+
+export { MAX_PAGE_SIZE } from './results.js';
 
 /**
  * The synchronous search engine over one better-sqlite3 connection (the writer's in inline mode, a read-only one
@@ -24,13 +26,6 @@ import { PageReader } from './page-reader.js';
  *   4. the page: summaries, highlights from the original titles, successors of replaced standards.
  */
 
-export const MAX_PAGE_SIZE = 100;
-const DEFAULT_PAGE_SIZE = 20;
-const MAX_PAGE = 10_000;
-/** Identifier hits score above any text hit (BM25 scores of a catalogue record stay far below), in their order. */
-const NUMBER_SCORE = 1_000_000;
-/** The OR fallback scans once per term: more terms than this are not worth it (the AND already failed). */
-const MAX_OR_TERMS = 12;
 /** Browse results kept (each holds one Int32Array of up to the catalogue's size). */
 const BROWSE_CACHE_SIZE = 16;
 
@@ -46,8 +41,6 @@ function copyFacets(f: SearchResult['facets']): SearchResult['facets'] {
 }
 
 const EMPTY = new Int32Array(0);
-
-const SORTS: readonly SearchSort[] = ['relevance', 'newest', 'oldest', 'number'];
 
 export class SqliteSearchEngine {
   private readonly docs: DocTable;
@@ -92,11 +85,8 @@ export class SqliteSearchEngine {
   /** Runs one query. Never throws on query text or filters; only a broken database can make it throw. */
   search(input: SearchQuery): SearchResult {
     this.docs.refresh();
-    const q = boundedQueryText(input?.q).trim();
-    const filters = cleanFilters(input?.filters);
-    const sort: SearchSort = SORTS.includes(input?.sort) ? input.sort : 'relevance';
-    const pageSize = clampInt(input?.pageSize, 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
-    const page = clampInt(input?.page, 1, MAX_PAGE, 1);
+    const params = searchParams(input);
+    const { q, sort } = params;
 
     const ids = q ? this.identifierHits(q) : { identifier: null, prefix: null, rowids: [] };
     let plan = q ? planTextQuery(q) : { terms: [], all: null, any: null };
@@ -108,18 +98,14 @@ export class SqliteSearchEngine {
     try {
       ids.rowids.forEach((rowid, i) => cand.add(rowid, NUMBER_SCORE - i));
       if (plan.all) this.match(plan, sort === 'relevance', cand, new Set(ids.rowids));
-      return this.result(q, filters, sort, page, pageSize, cand, ids, plan.terms);
+      return this.result(params, cand, ids, plan.terms);
     } finally {
       cand.end();
     }
   }
 
   private result(
-    q: string,
-    filters: SearchFilters,
-    sort: SearchSort,
-    page: number,
-    pageSize: number,
+    { q, filters, sort, page, pageSize }: SearchParams,
     cand: Candidates,
     ids: { identifier: string | null; rowids: number[] },
     terms: string[],
@@ -225,68 +211,31 @@ export class SqliteSearchEngine {
   private identifierHits(q: string): { identifier: string | null; prefix: string | null; rowids: number[] } {
     if (!looksLikeIdentifier(q)) return { identifier: null, prefix: null, rowids: [] };
     const parsed = parseIdentifier(q);
-    const docs = this.docs;
-    const out: number[] = [];
-    const seen = new Set<number>();
-    const add = (rowids: number[]) => {
-      for (const r of rowids) if (!seen.has(r) && docs.has(r)) (seen.add(r), out.push(r));
-    };
     if (parsed) {
-      add(this.byNorm.all(identifierNorm(q)) as number[]);
-      const family = (this.byFamily.all(parsed.familyKey.toUpperCase()) as number[]).filter((r) => docs.has(r));
-      add(family.sort(docs.editionOrder));
-      // A sub-series or collection ('BCP 14', 'STD 7') is not a record: its members say they are part of it.
-      add((this.members.all(identifierNorm(q)) as number[]).filter((r) => docs.has(r)).sort(docs.editionOrder));
-      return { identifier: parsed.canonical, prefix: parsed.prefix, rowids: out };
+      const norm = identifierNorm(q);
+      const rowids = identifierOrder(
+        this.docs,
+        this.byNorm.all(norm) as number[],
+        this.byFamily.all(parsed.familyKey.toUpperCase()) as number[],
+        this.members.all(norm) as number[],
+      );
+      return { identifier: parsed.canonical, prefix: parsed.prefix, rowids };
     }
     const n = parseNumberQuery(q);
     if (!n) return { identifier: null, prefix: null, rowids: [] };
-    type NumRow = [number, number, number, number | null];
-    const rows = (this.byNumber.all(n.number.toUpperCase()) as NumRow[]).filter(([doc]) => docs.has(doc));
-    // Asked year first, the whole number before a part's base ('60335' → 60335 before 60335-1), base documents
-    // before amendments, then the edition order.
-    const key = ([, exact, supplement, year]: NumRow) =>
-      (n.year !== null && year === n.year ? 0 : 4) + (exact ? 0 : 2) + (supplement ? 1 : 0);
-    rows.sort((a, b) => key(a) - key(b) || docs.editionOrder(a[0], b[0]));
-    add(rows.map((r) => r[0]));
-    return { identifier: n.year !== null ? `${n.number}:${n.year}` : n.number, prefix: null, rowids: out };
+    const rowids = numberOrder(this.docs, n, this.byNumber.all(n.number.toUpperCase()) as NumRow[]);
+    return { identifier: numberIdentifier(n), prefix: null, rowids };
   }
 
   /** The first `need` rowids of `rows` in the requested order. */
   private order(rows: number[], cand: Candidates | null, sort: SearchSort, need: number): number[] {
-    let cmp: (a: number, b: number) => number;
-    if (sort === 'relevance' && cand) {
-      const ed = this.docs.editionOrder;
-      cmp = (a, b) => cand.scoreOf(b) - cand.scoreOf(a) || ed(a, b);
-    } else {
-      const ranks = this.docs.ranks();
-      const rank = sort === 'number' ? ranks.number : ranks.date;
-      const dir = sort === 'newest' ? -1 : 1;
-      cmp = (a, b) => dir * (rank[a] - rank[b]);
-    }
-    return topK(rows, need, cmp);
+    return topK(rows, need, rowOrder(cand, sort, this.docs));
   }
 
   private hits(rows: number[], cand: Candidates, byNumber: Set<number>, terms: string[]): SearchHit[] {
-    const docs = this.docs;
     const summaries = this.page.summaries(rows);
-    const old = rows.filter((r) => this.page.needsSuccessors(docs.names[docs.status[r]])).map((r) => docs.stdId[r]);
-    const lineage = this.page.successors(old);
-    const out: SearchHit[] = [];
-    rows.forEach((r) => {
-      const s = summaries.get(r);
-      if (!s) return;
-      const highlights: SearchHit['highlights'] = {};
-      for (const [lang, title] of Object.entries(s.titles)) highlights[lang] = highlight(title, terms);
-      out.push({
-        ...s,
-        score: cand.has(r) ? cand.scoreOf(r) : 0,
-        matchedBy: byNumber.has(r) ? 'number' : 'text',
-        highlights,
-        successors: lineage.get(s.id) ?? [],
-      });
-    });
-    return out;
+    const lineage = this.page.successors(superseded(rows, this.docs));
+    return searchHits(rows, summaries, lineage, cand, byNumber, terms);
   }
 }
 
@@ -310,10 +259,4 @@ function topK(rows: number[], k: number, cmp: (a: number, b: number) => number):
     if (buf.length > k) buf.pop();
   }
   return buf;
-}
-
-function clampInt(v: unknown, min: number, max: number, fallback: number): number {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() ? Number(v) : NaN;
-  if (!Number.isFinite(n)) return fallback;
-  return Math.min(max, Math.max(min, Math.trunc(n)));
 }

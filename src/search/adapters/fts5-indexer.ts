@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { StandardRecord } from '../../catalogue/model.js';
 import type { RecordIndexer } from '../../catalogue/ports.js';
 import { indexRowsOf, type IndexRows } from '../index-rows.js';
+import { nextGeneration, rowidOf } from './search-doc.js';
 
 /**
  * Writes the FTS5 index (migration 002_search) inside the catalogue's upsert/remove transaction, so the index is
@@ -15,16 +16,6 @@ import { indexRowsOf, type IndexRows } from '../index-rows.js';
 
 /** Anything Kysely can run raw SQL on: the database, a transaction, or a migration's Kysely<any>. */
 type Executor = Kysely<any>;
-
-async function nextGeneration(db: Executor): Promise<number> {
-  const r = await sql<{ gen: number }>`UPDATE search_state SET gen = gen + 1 WHERE id = 1 RETURNING gen`.execute(db);
-  return Number(r.rows[0]?.gen ?? 0);
-}
-
-async function rowidOf(db: Executor, stdId: string): Promise<number | null> {
-  const r = await sql<{ rowid: number }>`SELECT rowid FROM search_doc WHERE std_id = ${stdId}`.execute(db);
-  return r.rows.length ? Number(r.rows[0].rowid) : null;
-}
 
 /** Deleting a rowid that a contentless_delete table does not hold is a no-op, so no existence check is needed. */
 async function deleteFts(db: Executor, rowid: number): Promise<void> {

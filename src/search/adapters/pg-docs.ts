@@ -1,8 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { StandardSummary } from '../../catalogue/ports.js';
-import type { SearchHit } from '../ports.js';
 import { DocTable } from './doc-table.js';
+import { needsSuccessors, SUCCESSOR_IN, SUCCESSOR_OUT, successorLists, summariesOf, unnamed, type Successor, type SuccessorRow, type SummaryRow } from './results.js';
 
 /**
  * What the PostgreSQL search adapters share with the SQLite ones: the in-memory facet table (DocTable, the same
@@ -66,88 +66,42 @@ export class PgDocTable {
   }
 }
 
-/** Statuses whose hits show their successors (lineage), as in page-reader.ts. */
-const SUPERSEDED = new Set(['replaced', 'withdrawn', 'abolished', 'obsoleted']);
-const SUCCESSOR_OUT = ['replacedBy', 'obsoletedBy'];
-const SUCCESSOR_IN = ['replaces', 'obsoletes'];
-
-type Successor = SearchHit['successors'][number];
-
 /** The result page's reads (page-reader.ts) with PostgreSQL arrays (= ANY($1)) where SQLite uses json_each. */
 export class PgPageReader {
   constructor(private readonly db: Kysely<any>) {}
 
   needsSuccessors(status: string): boolean {
-    return SUPERSEDED.has(status);
+    return needsSuccessors(status);
   }
 
   async summaries(rowids: number[]): Promise<Map<number, StandardSummary>> {
-    const out = new Map<number, StandardSummary>();
-    if (!rowids.length) return out;
-    const r = await sql<{
-      rowid: number;
-      std_id: string;
-      number: string;
-      titles: string;
-      body: string;
-      doc_type: string;
-      nature: string | null;
-      status: string;
-      year: number | null;
-    }>`SELECT rowid, std_id, number, titles, body, doc_type, nature, status, year FROM search_doc
+    if (!rowids.length) return new Map();
+    const r = await sql<SummaryRow>`SELECT rowid, std_id, number, titles, body, doc_type, nature, status, year FROM search_doc
        WHERE rowid = ANY(${rowids}::int[])`.execute(this.db);
-    for (const x of r.rows) {
-      out.set(Number(x.rowid), {
-        id: x.std_id,
-        number: x.number,
-        body: x.body,
-        docType: x.doc_type,
-        nature: x.nature,
-        status: x.status,
-        year: x.year === null ? null : Number(x.year),
-        titles: JSON.parse(x.titles) as Record<string, string>,
-      });
-    }
-    return out;
+    return summariesOf(r.rows);
   }
 
   /** Successors of each old standard, resolved to catalogue ids where possible, newest first. */
   async successors(oldIds: string[]): Promise<Map<string, Successor[]>> {
     if (!oldIds.length) return new Map();
-    type Row = { old: string; target?: string; id: string | null; number: string | null; status: string | null; year: number | null };
     const rows = (
-      await sql<Row>`SELECT r.std_id AS old, r.target AS target, s.id AS id, s.number AS number, s.status AS status, s.year AS year
+      await sql<SuccessorRow>`SELECT r.std_id AS old, r.target AS target, s.id AS id, s.number AS number, s.status AS status, s.year AS year
         FROM relation r
         LEFT JOIN standard s ON s.id = (
           SELECT i.std_id FROM identifier i WHERE i.norm = r.target_norm ORDER BY i.is_primary DESC LIMIT 1)
         WHERE r.std_id = ANY(${oldIds}::text[]) AND r.type = ANY(${SUCCESSOR_OUT}::text[])`.execute(this.db)
     ).rows;
-    const named = new Set(rows.map((r) => r.old));
-    const rest = oldIds.filter((id) => !named.has(id));
+    const rest = unnamed(oldIds, rows);
     if (rest.length)
       rows.push(
         ...(
-          await sql<Row>`SELECT DISTINCT i.std_id AS old, s.id AS id, s.number AS number, s.status AS status, s.year AS year
+          await sql<SuccessorRow>`SELECT DISTINCT i.std_id AS old, s.id AS id, s.number AS number, s.status AS status, s.year AS year
             FROM identifier i
             JOIN relation r ON r.target_norm = i.norm AND r.std_id <> i.std_id
             JOIN standard s ON s.id = r.std_id
             WHERE i.std_id = ANY(${rest}::text[]) AND r.type = ANY(${SUCCESSOR_IN}::text[])`.execute(this.db)
         ).rows,
       );
-    const out = new Map<string, (Successor & { year: number | null })[]>();
-    for (const r of rows) {
-      if (r.id === r.old) continue;
-      const list = out.get(r.old) ?? [];
-      const number = r.number ?? r.target ?? '';
-      const dup = list.some((x) => (r.id ? x.id === r.id : x.id === null && x.number === number));
-      if (!dup && number) list.push({ id: r.id, number, status: r.status, year: r.year === null ? null : Number(r.year) });
-      out.set(r.old, list);
-    }
-    const result = new Map<string, Successor[]>();
-    for (const [old, list] of out) {
-      list.sort((a, b) => (b.year ?? 0) - (a.year ?? 0));
-      result.set(old, list.map(({ id, number, status }) => ({ id, number, status })));
-    }
-    return result;
+    return successorLists(rows);
   }
 }

@@ -4,6 +4,7 @@ import type { RecordIndexer } from '../../catalogue/ports.js';
 import { tryExtension } from '../../db/postgres.js';
 import { indexRowsOf, type IndexRows } from '../index-rows.js';
 import { porterStem } from '../porter.js';
+import { createSearchNumberTable, nextGeneration, rowidOf, SEARCH_DOC_FACET_COLUMNS } from './search-doc.js';
 
 /**
  * The catalogue search index on PostgreSQL, written inside the catalogue's upsert/remove transaction like the FTS5
@@ -66,31 +67,13 @@ export async function createPgSearchTables(db: Executor): Promise<'rum' | 'gin'>
     titles TEXT NOT NULL,
     gen BIGINT NOT NULL,
     deleted INTEGER NOT NULL DEFAULT 0,
-    body TEXT NOT NULL,
-    status TEXT NOT NULL,
-    nature TEXT,
-    doc_type TEXT NOT NULL,
-    year INTEGER,
-    ics TEXT NOT NULL DEFAULT '',
-    ccs TEXT NOT NULL DEFAULT '',
-    date_key TEXT,
-    number_key TEXT NOT NULL,
-    title_len INTEGER NOT NULL DEFAULT 0,
-    all_len INTEGER NOT NULL DEFAULT 0,
+    ${SEARCH_DOC_FACET_COLUMNS},
     tsv TSVECTOR NOT NULL DEFAULT ''
   )`.execute(db);
   await sql`CREATE INDEX search_doc_gen ON search_doc (gen)`.execute(db);
   if (rum) await sql`CREATE INDEX search_doc_tsv ON search_doc USING rum (tsv rum_tsvector_ops)`.execute(db);
   else await sql`CREATE INDEX search_doc_tsv ON search_doc USING gin (tsv)`.execute(db);
-  await sql`CREATE TABLE search_number (
-    num TEXT NOT NULL,
-    doc INTEGER NOT NULL,
-    exact INTEGER NOT NULL,
-    supplement INTEGER NOT NULL,
-    year INTEGER
-  )`.execute(db);
-  await sql`CREATE INDEX search_number_num ON search_number (num)`.execute(db);
-  await sql`CREATE INDEX search_number_doc ON search_number (doc)`.execute(db);
+  await createSearchNumberTable(db);
   await sql`CREATE TABLE search_state (id INTEGER PRIMARY KEY CHECK (id = 1), gen BIGINT NOT NULL)`.execute(db);
   await sql`INSERT INTO search_state (id, gen) VALUES (1, 0)`.execute(db);
   const kind = rum ? 'rum' : 'gin';
@@ -99,20 +82,6 @@ export async function createPgSearchTables(db: Executor): Promise<'rum' | 'gin'>
   await sql`INSERT INTO meta (key, value) VALUES ('search.pg_trgm', ${trgm ? 'yes' : 'no'})
     ON CONFLICT (key) DO UPDATE SET value = excluded.value`.execute(db);
   return kind;
-}
-
-/**
- * Every write takes the next generation. The UPDATE locks the one search_state row until the transaction ends, so
- * generations are handed out in commit order and a reader that saw generation g has seen every row up to g.
- */
-async function nextGeneration(db: Executor): Promise<number> {
-  const r = await sql<{ gen: number }>`UPDATE search_state SET gen = gen + 1 WHERE id = 1 RETURNING gen`.execute(db);
-  return Number(r.rows[0]?.gen ?? 0);
-}
-
-async function rowidOf(db: Executor, stdId: string): Promise<number | null> {
-  const r = await sql<{ rowid: number }>`SELECT rowid FROM search_doc WHERE std_id = ${stdId}`.execute(db);
-  return r.rows.length ? Number(r.rows[0].rowid) : null;
 }
 
 /** Writes (or rewrites) one record's index rows. */

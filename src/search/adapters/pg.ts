@@ -1,18 +1,19 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { looksLikeIdentifier, parseIdentifier } from '../../catalogue/identifier.js';
 import { identifierNorm } from '../../catalogue/normalise.js';
-import { cleanFilters, selectAndCount } from '../facets.js';
-import { highlight } from '../highlight.js';
-import type { CatalogueSearch, SearchFilters, SearchHit, SearchQuery, SearchResult, SearchSort } from '../ports.js';
-import { boundedQueryText, parseNumberQuery, planTextQuery, withoutTerms, type TextQuery } from '../query.js';
+import { selectAndCount } from '../facets.js';
+import type { CatalogueSearch, SearchHit, SearchQuery, SearchResult } from '../ports.js';
+import { parseNumberQuery, planTextQuery, withoutTerms, type TextQuery } from '../query.js';
 import { segment } from '../segment.js';
 import { NOT_IN_FORCE } from './bm25.js';
 import { Candidates } from './candidates.js';
 import type { DocTable } from './doc-table.js';
 import { PgDocTable, PgPageReader } from './pg-docs.js';
 import { ftsToken } from './pg-indexer.js';
+import { identifierOrder, MAX_OR_TERMS, NUMBER_SCORE, numberIdentifier, numberOrder, rowOrder, searchHits, searchParams, superseded, type NumRow, type SearchParams } from './results.js';
 
 export { PgIndexer } from './pg-indexer.js';
+export { MAX_PAGE_SIZE } from './results.js';
 
 /**
  * The catalogue search port on PostgreSQL (migration 002's PostgreSQL branch, written by pg-indexer.ts). The same
@@ -28,13 +29,6 @@ export { PgIndexer } from './pg-indexer.js';
  * Ranking therefore differs from SQLite's BM25 in order within the text tier (declared as data in the agreement
  * test, src/search/agreement.pg.test.ts); which records are hits, totals and facets do not.
  */
-
-export const MAX_PAGE_SIZE = 100;
-const DEFAULT_PAGE_SIZE = 20;
-const MAX_PAGE = 10_000;
-const NUMBER_SCORE = 1_000_000;
-const MAX_OR_TERMS = 12;
-const SORTS: readonly SearchSort[] = ['relevance', 'newest', 'oldest', 'number'];
 
 /** One query term as a tsquery: the token as FTS5 would match it (pg-indexer.ts ftsToken), `simple` config. */
 function termQuery(term: string): RawBuilder<unknown> {
@@ -79,11 +73,8 @@ export class PgSearchEngine {
   /** Runs one query. Never throws on query text or filters; only a broken database can make it throw. */
   async search(input: SearchQuery): Promise<SearchResult> {
     const docs = await this.docs.refresh();
-    const q = boundedQueryText(input?.q).trim();
-    const filters = cleanFilters(input?.filters);
-    const sort: SearchSort = SORTS.includes(input?.sort) ? input.sort : 'relevance';
-    const pageSize = clampInt(input?.pageSize, 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
-    const page = clampInt(input?.page, 1, MAX_PAGE, 1);
+    const params = searchParams(input);
+    const { q, sort } = params;
 
     const ids = q ? await this.identifierHits(q, docs) : { identifier: null, prefix: null, rowids: [] as number[] };
     let plan: TextQuery = q ? planTextQuery(q) : { terms: [], all: null, any: null };
@@ -92,15 +83,11 @@ export class PgSearchEngine {
     const cand = new Candidates().begin(docs.capacity);
     ids.rowids.forEach((rowid, i) => cand.add(rowid, NUMBER_SCORE - i));
     if (plan.all) await this.match(plan, sort === 'relevance', cand, docs);
-    return this.result(q, filters, sort, page, pageSize, cand, ids, plan.terms, docs);
+    return this.result(params, cand, ids, plan.terms, docs);
   }
 
   private async result(
-    q: string,
-    filters: SearchFilters,
-    sort: SearchSort,
-    page: number,
-    pageSize: number,
+    { q, filters, sort, page, pageSize }: SearchParams,
     cand: Candidates,
     ids: { identifier: string | null; rowids: number[] },
     terms: string[],
@@ -108,7 +95,7 @@ export class PgSearchEngine {
   ): Promise<SearchResult> {
     const from = (page - 1) * pageSize;
     const sel = selectAndCount(q ? cand.list : docs.rowids(), docs, filters);
-    const ordered = order(sel.selected, q ? cand : null, q ? sort : sort === 'relevance' ? 'number' : sort, docs);
+    const ordered = sel.selected.sort(rowOrder(q ? cand : null, q ? sort : sort === 'relevance' ? 'number' : sort, docs));
     const pageRows = ordered.slice(from, from + pageSize);
     return {
       total: sel.selected.length,
@@ -151,75 +138,29 @@ export class PgSearchEngine {
   private async identifierHits(q: string, docs: DocTable): Promise<{ identifier: string | null; prefix: string | null; rowids: number[] }> {
     if (!looksLikeIdentifier(q)) return { identifier: null, prefix: null, rowids: [] };
     const parsed = parseIdentifier(q);
-    const out: number[] = [];
-    const seen = new Set<number>();
-    const add = (rowids: number[]) => {
-      for (const r of rowids) if (!seen.has(r) && docs.has(r)) (seen.add(r), out.push(r));
-    };
     const rowids = async (query: RawBuilder<{ rowid: number }>) => (await query.execute(this.db)).rows.map((r) => Number(r.rowid));
     if (parsed) {
       const norm = identifierNorm(q);
-      add(await rowids(sql`SELECT DISTINCT d.rowid FROM identifier i JOIN search_doc d ON d.std_id = i.std_id WHERE i.norm = ${norm}`));
-      const family = (
-        await rowids(sql`SELECT DISTINCT d.rowid FROM identifier i JOIN search_doc d ON d.std_id = i.std_id WHERE i.family = ${parsed.familyKey.toUpperCase()}`)
-      ).filter((r) => docs.has(r));
-      add(family.sort(docs.editionOrder));
+      const byNorm = await rowids(sql`SELECT DISTINCT d.rowid FROM identifier i JOIN search_doc d ON d.std_id = i.std_id WHERE i.norm = ${norm}`);
+      const family = await rowids(
+        sql`SELECT DISTINCT d.rowid FROM identifier i JOIN search_doc d ON d.std_id = i.std_id WHERE i.family = ${parsed.familyKey.toUpperCase()}`,
+      );
       const members = await rowids(sql`SELECT DISTINCT d.rowid FROM relation r JOIN search_doc d ON d.std_id = r.std_id
         WHERE r.target_norm = ${norm} AND r.type = 'partOf'`);
-      add(members.filter((r) => docs.has(r)).sort(docs.editionOrder));
-      return { identifier: parsed.canonical, prefix: parsed.prefix, rowids: out };
+      return { identifier: parsed.canonical, prefix: parsed.prefix, rowids: identifierOrder(docs, byNorm, family, members) };
     }
     const n = parseNumberQuery(q);
     if (!n) return { identifier: null, prefix: null, rowids: [] };
-    type NumRow = [number, number, number, number | null];
     const rows = (
       await sql<{ doc: number; exact: number; supplement: number; year: number | null }>`
         SELECT doc, exact, supplement, year FROM search_number WHERE num = ${n.number.toUpperCase()}`.execute(this.db)
-    ).rows
-      .map((r): NumRow => [Number(r.doc), Number(r.exact), Number(r.supplement), r.year === null ? null : Number(r.year)])
-      .filter(([doc]) => docs.has(doc));
-    const key = ([, exact, supplement, year]: NumRow) => (n.year !== null && year === n.year ? 0 : 4) + (exact ? 0 : 2) + (supplement ? 1 : 0);
-    rows.sort((a, b) => key(a) - key(b) || docs.editionOrder(a[0], b[0]));
-    add(rows.map((r) => r[0]));
-    return { identifier: n.year !== null ? `${n.number}:${n.year}` : n.number, prefix: null, rowids: out };
+    ).rows.map((r): NumRow => [Number(r.doc), Number(r.exact), Number(r.supplement), r.year === null ? null : Number(r.year)]);
+    return { identifier: numberIdentifier(n), prefix: null, rowids: numberOrder(docs, n, rows) };
   }
 
   private async hits(rows: number[], cand: Candidates, byNumber: Set<number>, terms: string[], docs: DocTable): Promise<SearchHit[]> {
     const summaries = await this.page.summaries(rows);
-    const old = rows.filter((r) => this.page.needsSuccessors(docs.names[docs.status[r]])).map((r) => docs.stdId[r]);
-    const lineage = await this.page.successors(old);
-    const out: SearchHit[] = [];
-    for (const r of rows) {
-      const s = summaries.get(r);
-      if (!s) continue;
-      const highlights: SearchHit['highlights'] = {};
-      for (const [lang, title] of Object.entries(s.titles)) highlights[lang] = highlight(title, terms);
-      out.push({
-        ...s,
-        score: cand.has(r) ? cand.scoreOf(r) : 0,
-        matchedBy: byNumber.has(r) ? 'number' : 'text',
-        highlights,
-        successors: lineage.get(s.id) ?? [],
-      });
-    }
-    return out;
+    const lineage = await this.page.successors(superseded(rows, docs));
+    return searchHits(rows, summaries, lineage, cand, byNumber, terms);
   }
-}
-
-/** `rows` in the requested order (relevance: score, then edition order; else the table's precomputed ranks). */
-function order(rows: number[], cand: Candidates | null, sort: SearchSort, docs: DocTable): number[] {
-  if (sort === 'relevance' && cand) {
-    const ed = docs.editionOrder;
-    return rows.sort((a, b) => cand.scoreOf(b) - cand.scoreOf(a) || ed(a, b));
-  }
-  const ranks = docs.ranks();
-  const rank = sort === 'number' ? ranks.number : ranks.date;
-  const dir = sort === 'newest' ? -1 : 1;
-  return rows.sort((a, b) => dir * (rank[a] - rank[b]));
-}
-
-function clampInt(v: unknown, min: number, max: number, fallback: number): number {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() ? Number(v) : NaN;
-  if (!Number.isFinite(n)) return fallback;
-  return Math.min(max, Math.max(min, Math.trunc(n)));
 }

@@ -1,15 +1,14 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { DocTable } from '../adapters/doc-table.js';
 import { PageReader } from '../adapters/page-reader.js';
-import { cleanFilters, selectAndCount } from '../facets.js';
-import { highlight } from '../highlight.js';
-import type { FacetName, FacetValue } from '../ports.js';
-import { FACET_NAMES } from '../ports.js';
-import { boundedQueryText, planTextQuery } from '../query.js';
+import { selectAndCount } from '../facets.js';
+import { planTextQuery } from '../query.js';
 import { docIdOfRowid } from './indexer.js';
-import type { ClauseGroup, ClauseHit, ClauseQuery, ClauseSearchResult } from './ports.js';
-import { clauseSnippet } from './snippet.js';
+import type { ClauseQuery, ClauseSearchResult } from './ports.js';
 import { hiddenStandards, NON_PUBLIC_TEXTS_SQL, type NonPublicText } from './access.js';
+import { clauseGroups, clauseParams, groupByStandard, MAX_CANDIDATES, rankPage, shownRowids, type DocInfo, type SectionRow } from './shared.js';
+
+export { clausePermalink, HITS_PER_STANDARD, MAX_CANDIDATES, MAX_PAGE_SIZE } from './shared.js';
 
 /**
  * The synchronous clause search engine over one better-sqlite3 connection (the writer's inline, a read-only one
@@ -31,37 +30,8 @@ import { hiddenStandards, NON_PUBLIC_TEXTS_SQL, type NonPublicText } from './acc
  *      snippets built from the original section text.
  */
 
-/** Matching clauses read per query (see step 2). */
-export const MAX_CANDIDATES = 2000;
-/** Clauses shown per standard. */
-export const HITS_PER_STANDARD = 3;
-export const MAX_PAGE_SIZE = 50;
-const DEFAULT_PAGE_SIZE = 10;
-const MAX_PAGE = 400;
 /** Cached document → standard mappings (document ids are never reused: AUTOINCREMENT). */
 const MAX_DOC_CACHE = 200_000;
-
-interface DocInfo {
-  stdId: string;
-  lang: string;
-  /** search_doc rowid of the standard (the DocTable key). */
-  stdRow: number;
-}
-
-function emptyFacets(): Record<FacetName, FacetValue[]> {
-  return Object.fromEntries(FACET_NAMES.map((n) => [n, []])) as unknown as Record<FacetName, FacetValue[]>;
-}
-
-function clampInt(v: unknown, min: number, max: number, fallback: number): number {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() ? Number(v) : NaN;
-  if (!Number.isFinite(n)) return fallback;
-  return Math.min(max, Math.max(min, Math.trunc(n)));
-}
-
-/** `/std/<id>/clause/<anchor>` with both parts escaped for a URL path. */
-export function clausePermalink(stdId: string, anchor: string): string {
-  return `/std/${encodeURIComponent(stdId)}/clause/${encodeURIComponent(anchor)}`;
-}
 
 export class ClauseSearchEngine {
   private readonly docs: DocTable;
@@ -105,12 +75,7 @@ export class ClauseSearchEngine {
   /** Runs one query. Never throws on query text or filters; only a broken database can make it throw. */
   search(input: ClauseQuery): Omit<ClauseSearchResult, 'catalogue'> {
     this.docs.refresh();
-    const q = boundedQueryText(input?.q).trim();
-    const filters = cleanFilters(input?.filters);
-    const pageSize = clampInt(input?.pageSize, 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
-    const page = clampInt(input?.page, 1, MAX_PAGE, 1);
-    const plan = q ? planTextQuery(q) : { terms: [], all: null, any: null };
-    const empty = { total: 0, clauses: 0, exact: true, page, pageSize, groups: [], facets: emptyFacets(), interpreted: { identifier: null, terms: plan.terms } };
+    const { filters, page, pageSize, plan, empty } = clauseParams(input);
     if (!plan.all) return empty;
 
     let expr = plan.all;
@@ -127,56 +92,13 @@ export class ClauseSearchEngine {
     const info = this.docInfo([...new Set(rows.map(([r]) => docIdOfRowid(r)))]);
     // Not-disclosed texts and restricted ones the caller may not read contribute nothing (access.ts).
     const hidden = hiddenStandards(this.nonPublicStmt.all() as NonPublicText[], input?.access);
-    const groups = new Map<number, { best: number; clauses: [number, number][] }>();
-    let visible = 0;
-    for (const [rowid, score] of rows) {
-      const d = info.get(docIdOfRowid(rowid));
-      if (!d || hidden.has(d.stdId)) continue;
-      visible++;
-      let g = groups.get(d.stdRow);
-      if (!g) groups.set(d.stdRow, (g = { best: score, clauses: [] }));
-      g.clauses.push([rowid, score]);
-      if (score > g.best) g.best = score;
-    }
+    const { groups, visible } = groupByStandard(rows, info, hidden);
     const { selected, facets } = selectAndCount(groups.keys(), this.docs, filters);
-    // A standard with many matching clauses ranks a little above one with a single equally good clause.
-    const groupScore = (r: number) => groups.get(r)!.best + Math.log2(1 + groups.get(r)!.clauses.length);
-    // Ties: the standard whose text was indexed last (the newest document; clauses are listed newest first).
-    const newest = (r: number) => groups.get(r)!.clauses[0][0];
-    const scored = selected.map((r) => [r, groupScore(r)] as const).sort((a, b) => b[1] - a[1] || newest(b[0]) - newest(a[0]));
-    const from = (page - 1) * pageSize;
-    const pageRows = scored.slice(from, from + pageSize);
-
-    const shown = new Map<number, [number, number][]>();
-    for (const [r] of pageRows) {
-      // Title matches first, then document order.
-      const best = groups.get(r)!.clauses.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, HITS_PER_STANDARD);
-      shown.set(r, best);
-    }
-    const sections = this.sections([...shown.values()].flat().map(([rowid]) => rowid));
+    // Rank the standards and take the page (step 3, step 5).
+    const { pageRows, shown } = rankPage(selected, groups, page, pageSize);
+    const sections = this.sections(shownRowids(shown));
     const summaries = this.page.summaries(pageRows.map(([r]) => r));
-    const out: ClauseGroup[] = [];
-    for (const [r, score] of pageRows) {
-      const standard = summaries.get(r);
-      if (!standard) continue;
-      const hits: ClauseHit[] = [];
-      for (const [rowid, s] of shown.get(r)!) {
-        const sec = sections.get(rowid);
-        const d = info.get(docIdOfRowid(rowid));
-        if (!sec || !d) continue;
-        hits.push({
-          anchor: sec.anchor,
-          num: sec.num,
-          title: sec.title,
-          titleHighlight: highlight(sec.title, plan.terms),
-          snippet: clauseSnippet(sec.text, plan.terms),
-          permalink: clausePermalink(standard.id, sec.anchor),
-          lang: d.lang,
-          score: s,
-        });
-      }
-      out.push({ standard, score, clauseCount: groups.get(r)!.clauses.length, hits });
-    }
+    const out = clauseGroups(pageRows, shown, groups, sections, summaries, info, plan.terms);
     return { total: selected.length, clauses: visible, exact, page, pageSize, groups: out, facets, interpreted: { identifier: null, terms: plan.terms } };
   }
 
@@ -212,8 +134,8 @@ export class ClauseSearchEngine {
     return out;
   }
 
-  private sections(rowids: number[]): Map<number, { anchor: string; num: string | null; title: string; text: string }> {
-    const out = new Map<number, { anchor: string; num: string | null; title: string; text: string }>();
+  private sections(rowids: number[]): Map<number, SectionRow> {
+    const out = new Map<number, SectionRow>();
     if (!rowids.length) return out;
     for (const [rowid, anchor, num, title, text] of this.sectionStmt.all(JSON.stringify(rowids)) as [number, string, string | null, string, string][]) {
       out.set(rowid, { anchor, num, title, text });

@@ -29,9 +29,16 @@ export function docIdOfRowid(rowid: number): number {
 
 type Executor = Kysely<any>;
 
-/** Indexes the sections of one document (rows for that document must not exist yet). */
-export async function writeClauseRows(db: Executor, docId: number, sections: readonly Pick<StoredSection, 'anchor' | 'title' | 'text' | 'ord'>[]): Promise<void> {
-  const rows = sections
+/**
+ * The index rows of one document's sections: rowid, anchor, and the segmented title and text (text cut at
+ * MAX_INDEXED_CHARS); sections past the rowid span or with nothing to index are left out. The same on both
+ * databases (the PostgreSQL indexer, pg.ts, turns them into tsvectors).
+ */
+export function clauseIndexRows(
+  docId: number,
+  sections: readonly Pick<StoredSection, 'anchor' | 'title' | 'text' | 'ord'>[],
+): { rowid: number; anchor: string; title: string; text: string }[] {
+  return sections
     .filter((s) => s.ord >= 0 && s.ord < CLAUSE_ROWID_SPAN)
     .map((s) => ({
       rowid: clauseRowid(docId, s.ord),
@@ -40,6 +47,11 @@ export async function writeClauseRows(db: Executor, docId: number, sections: rea
       text: segmentForIndex(s.text.length > MAX_INDEXED_CHARS ? s.text.slice(0, MAX_INDEXED_CHARS) : s.text),
     }))
     .filter((r) => r.title || r.text);
+}
+
+/** Indexes the sections of one document (rows for that document must not exist yet). */
+export async function writeClauseRows(db: Executor, docId: number, sections: readonly Pick<StoredSection, 'anchor' | 'title' | 'text' | 'ord'>[]): Promise<void> {
+  const rows = clauseIndexRows(docId, sections);
   for (let i = 0; i < rows.length; i += CHUNK) {
     const part = rows.slice(i, i + CHUNK);
     await sql`INSERT INTO clause_row (rowid, doc_id, anchor) VALUES ${sql.join(part.map((r) => sql`(${r.rowid}, ${docId}, ${r.anchor})`))}`.execute(db);

@@ -1,20 +1,25 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { looksLikeIdentifier } from '../../catalogue/identifier.js';
 import type { ContentDocument } from '../../content/model.js';
 import type { ContentIndexer, StoredSection } from '../../content/ports.js';
 import { PgDocTable, PgPageReader } from '../adapters/pg-docs.js';
 import { planTsquery } from '../adapters/pg.js';
 import { ftsText } from '../adapters/pg-indexer.js';
-import { cleanFilters, selectAndCount } from '../facets.js';
-import { highlight } from '../highlight.js';
-import { FACET_NAMES, type CatalogueSearch, type FacetName, type FacetValue, type SearchHit } from '../ports.js';
-import { boundedQueryText, planTextQuery } from '../query.js';
-import { segmentForIndex } from '../segment.js';
-import { clausePermalink, HITS_PER_STANDARD, MAX_CANDIDATES, MAX_PAGE_SIZE } from './engine.js';
-import { CLAUSE_ROWID_SPAN, clauseRowid, docIdOfRowid } from './indexer.js';
-import type { ClauseGroup, ClauseHit, ClauseQuery, ClauseSearch, ClauseSearchResult } from './ports.js';
-import { clauseSnippet } from './snippet.js';
+import { selectAndCount } from '../facets.js';
+import type { CatalogueSearch } from '../ports.js';
+import { clauseIndexRows, docIdOfRowid } from './indexer.js';
+import type { ClauseQuery, ClauseSearch, ClauseSearchResult } from './ports.js';
 import { hiddenStandards, NON_PUBLIC_TEXTS_SQL, type NonPublicText } from './access.js';
+import {
+  clauseGroups,
+  clauseParams,
+  groupByStandard,
+  MAX_CANDIDATES,
+  rankPage,
+  shownRowids,
+  withCatalogueMatches,
+  type DocInfo,
+  type SectionRow,
+} from './shared.js';
 
 /**
  * Clause search on PostgreSQL: the SQLite design (engine.ts, indexer.ts) with a tsvector in place of FTS5.
@@ -30,10 +35,7 @@ import { hiddenStandards, NON_PUBLIC_TEXTS_SQL, type NonPublicText } from './acc
  * MAX_CANDIDATES matching clauses by rowid), so both databases give the same groups in the same order.
  */
 
-const MAX_INDEXED_CHARS = 200_000;
 const CHUNK = 200;
-const DEFAULT_PAGE_SIZE = 10;
-const MAX_PAGE = 400;
 
 type Executor = Kysely<any>;
 
@@ -55,15 +57,7 @@ const vec = (segmented: string): RawBuilder<unknown> => sql`to_tsvector('simple'
 
 /** Indexes the sections of one document (rows for that document must not exist yet). */
 export async function writePgClauseRows(db: Executor, docId: number, sections: readonly Pick<StoredSection, 'anchor' | 'title' | 'text' | 'ord'>[]): Promise<void> {
-  const rows = sections
-    .filter((s) => s.ord >= 0 && s.ord < CLAUSE_ROWID_SPAN)
-    .map((s) => ({
-      rowid: clauseRowid(docId, s.ord),
-      anchor: s.anchor,
-      title: segmentForIndex(s.title),
-      text: segmentForIndex(s.text.length > MAX_INDEXED_CHARS ? s.text.slice(0, MAX_INDEXED_CHARS) : s.text),
-    }))
-    .filter((r) => r.title || r.text);
+  const rows = clauseIndexRows(docId, sections);
   for (let i = 0; i < rows.length; i += CHUNK) {
     const part = rows.slice(i, i + CHUNK);
     await sql`INSERT INTO clause_row (rowid, doc_id, anchor, tsv, tsv_title) VALUES ${sql.join(
@@ -84,16 +78,6 @@ export class ClausePgIndexer implements ContentIndexer {
   }
 }
 
-function emptyFacets(): Record<FacetName, FacetValue[]> {
-  return Object.fromEntries(FACET_NAMES.map((n) => [n, []])) as unknown as Record<FacetName, FacetValue[]>;
-}
-
-function clampInt(v: unknown, min: number, max: number, fallback: number): number {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() ? Number(v) : NaN;
-  if (!Number.isFinite(n)) return fallback;
-  return Math.min(max, Math.max(min, Math.trunc(n)));
-}
-
 /** The clause engine on PostgreSQL (steps as in engine.ts). */
 export class PgClauseEngine {
   private readonly docs: PgDocTable;
@@ -106,12 +90,7 @@ export class PgClauseEngine {
 
   async search(input: ClauseQuery): Promise<Omit<ClauseSearchResult, 'catalogue'>> {
     const docs = await this.docs.refresh();
-    const q = boundedQueryText(input?.q).trim();
-    const filters = cleanFilters(input?.filters);
-    const pageSize = clampInt(input?.pageSize, 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
-    const page = clampInt(input?.page, 1, MAX_PAGE, 1);
-    const plan = q ? planTextQuery(q) : { terms: [], all: null, any: null };
-    const empty = { total: 0, clauses: 0, exact: true, page, pageSize, groups: [], facets: emptyFacets(), interpreted: { identifier: null, terms: plan.terms } };
+    const { filters, page, pageSize, plan, empty } = clauseParams(input);
     if (!plan.all) return empty;
 
     let query = planTsquery(plan.terms, 'all');
@@ -126,50 +105,12 @@ export class PgClauseEngine {
     const info = await this.docInfo([...new Set(rows.map(([r]) => docIdOfRowid(r)))]);
     // Not-disclosed texts and restricted ones the caller may not read contribute nothing (access.ts).
     const hidden = hiddenStandards((await sql.raw<NonPublicText>(NON_PUBLIC_TEXTS_SQL).execute(this.db)).rows, input?.access);
-    const groups = new Map<number, { best: number; clauses: [number, number][] }>();
-    let visible = 0;
-    for (const [rowid, score] of rows) {
-      const d = info.get(docIdOfRowid(rowid));
-      if (!d || hidden.has(d.stdId)) continue;
-      visible++;
-      let g = groups.get(d.stdRow);
-      if (!g) groups.set(d.stdRow, (g = { best: score, clauses: [] }));
-      g.clauses.push([rowid, score]);
-      if (score > g.best) g.best = score;
-    }
+    const { groups, visible } = groupByStandard(rows, info, hidden);
     const { selected, facets } = selectAndCount(groups.keys(), docs, filters);
-    const groupScore = (r: number) => groups.get(r)!.best + Math.log2(1 + groups.get(r)!.clauses.length);
-    const newest = (r: number) => groups.get(r)!.clauses[0][0];
-    const scored = selected.map((r) => [r, groupScore(r)] as const).sort((a, b) => b[1] - a[1] || newest(b[0]) - newest(a[0]));
-    const from = (page - 1) * pageSize;
-    const pageRows = scored.slice(from, from + pageSize);
-
-    const shown = new Map<number, [number, number][]>();
-    for (const [r] of pageRows) shown.set(r, groups.get(r)!.clauses.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, HITS_PER_STANDARD));
-    const sections = await this.sections([...shown.values()].flat().map(([rowid]) => rowid));
+    const { pageRows, shown } = rankPage(selected, groups, page, pageSize);
+    const sections = await this.sections(shownRowids(shown));
     const summaries = await this.page.summaries(pageRows.map(([r]) => r));
-    const out: ClauseGroup[] = [];
-    for (const [r, score] of pageRows) {
-      const standard = summaries.get(r);
-      if (!standard) continue;
-      const hits: ClauseHit[] = [];
-      for (const [rowid, s] of shown.get(r)!) {
-        const sec = sections.get(rowid);
-        const d = info.get(docIdOfRowid(rowid));
-        if (!sec || !d) continue;
-        hits.push({
-          anchor: sec.anchor,
-          num: sec.num,
-          title: sec.title,
-          titleHighlight: highlight(sec.title, plan.terms),
-          snippet: clauseSnippet(sec.text, plan.terms),
-          permalink: clausePermalink(standard.id, sec.anchor),
-          lang: d.lang,
-          score: s,
-        });
-      }
-      out.push({ standard, score, clauseCount: groups.get(r)!.clauses.length, hits });
-    }
+    const out = clauseGroups(pageRows, shown, groups, sections, summaries, info, plan.terms);
     return { total: selected.length, clauses: visible, exact, page, pageSize, groups: out, facets, interpreted: { identifier: null, terms: plan.terms } };
   }
 
@@ -183,8 +124,8 @@ export class PgClauseEngine {
     return r.rows.map((x) => Number(x.rowid));
   }
 
-  private async docInfo(ids: number[]): Promise<Map<number, { stdId: string; lang: string; stdRow: number }>> {
-    const out = new Map<number, { stdId: string; lang: string; stdRow: number }>();
+  private async docInfo(ids: number[]): Promise<Map<number, DocInfo>> {
+    const out = new Map<number, DocInfo>();
     if (!ids.length) return out;
     const r = await sql<{ id: number; std_id: string; lang: string; rowid: number }>`
       SELECT d.id, d.std_id, d.lang, s.rowid FROM content_doc d JOIN search_doc s ON s.std_id = d.std_id
@@ -193,8 +134,8 @@ export class PgClauseEngine {
     return out;
   }
 
-  private async sections(rowids: number[]): Promise<Map<number, { anchor: string; num: string | null; title: string; text: string }>> {
-    const out = new Map<number, { anchor: string; num: string | null; title: string; text: string }>();
+  private async sections(rowids: number[]): Promise<Map<number, SectionRow>> {
+    const out = new Map<number, SectionRow>();
     if (!rowids.length) return out;
     const r = await sql<{ rowid: number; anchor: string; num: string | null; title: string; text: string }>`
       SELECT c.rowid, c.anchor, s.num, s.title, s.text FROM clause_row c
@@ -205,28 +146,11 @@ export class PgClauseEngine {
   }
 }
 
-/** Catalogue matches shown above the clause hits of an identifier query (as service.ts). */
-const CATALOGUE_TOP = 3;
-
 /** The ClauseSearch port on PostgreSQL; identifier queries also go to the catalogue search (as on SQLite). */
 export function createPgClauseSearch(db: Executor, catalogue: CatalogueSearch): ClauseSearch {
   const engine = new PgClauseEngine(db);
   return {
-    async search(q: ClauseQuery): Promise<ClauseSearchResult> {
-      const text = boundedQueryText(q?.q).trim();
-      let isId = false;
-      try {
-        isId = text.length > 0 && looksLikeIdentifier(text);
-      } catch {
-        isId = false;
-      }
-      const [result, cat] = await Promise.all([
-        engine.search(q),
-        isId ? catalogue.search({ q: text, filters: q.filters ?? {}, sort: 'relevance', page: 1, pageSize: CATALOGUE_TOP }) : null,
-      ]);
-      const hits: SearchHit[] = cat ? cat.items.filter((h) => h.matchedBy === 'number') : [];
-      return { ...result, catalogue: hits, interpreted: { identifier: cat?.interpreted.identifier ?? null, terms: result.interpreted.terms } };
-    },
+    search: (q: ClauseQuery): Promise<ClauseSearchResult> => withCatalogueMatches(q, (x) => engine.search(x), catalogue),
     async close() {},
   };
 }

@@ -1,15 +1,11 @@
-import { looksLikeIdentifier } from '../../catalogue/identifier.js';
 import type { SqliteDb } from '../../db/sqlite.js';
 import { WorkerPool } from '../adapters/worker-pool.js';
-import type { CatalogueSearch, SearchHit } from '../ports.js';
-import { boundedQueryText } from '../query.js';
+import type { CatalogueSearch } from '../ports.js';
 import { ClauseSearchEngine } from './engine.js';
 import type { ClauseQuery, ClauseSearch, ClauseSearchResult } from './ports.js';
+import { withCatalogueMatches } from './shared.js';
 
 export { ClauseFts5Indexer } from './indexer.js';
-
-/** Catalogue matches shown above the clause hits of an identifier query. */
-const CATALOGUE_TOP = 3;
 
 export interface ClauseSearchOptions {
   /** The SQLite file (workers open it read-only). */
@@ -54,22 +50,7 @@ export async function createClauseSearch(opts: ClauseSearchOptions): Promise<Cla
   }
   return {
     mode,
-    async search(q: ClauseQuery): Promise<ClauseSearchResult> {
-      const text = boundedQueryText(q?.q).trim();
-      let isId = false;
-      try {
-        isId = text.length > 0 && looksLikeIdentifier(text);
-      } catch {
-        isId = false;
-      }
-      const [result, cat] = await Promise.all([
-        run(q),
-        isId ? opts.catalogue.search({ q: text, filters: q.filters ?? {}, sort: 'relevance', page: 1, pageSize: CATALOGUE_TOP }) : null,
-      ]);
-      const catalogue: SearchHit[] = cat ? cat.items.filter((h) => h.matchedBy === 'number') : [];
-      const identifier = cat?.interpreted.identifier ?? null;
-      return { ...result, catalogue, interpreted: { identifier, terms: result.interpreted.terms } };
-    },
+    search: (q: ClauseQuery): Promise<ClauseSearchResult> => withCatalogueMatches(q, run, opts.catalogue),
     close,
   };
 }

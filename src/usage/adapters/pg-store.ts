@@ -1,10 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import { USAGE_KINDS, type UsageKind } from '../model.js';
+import type { UsageKind } from '../model.js';
 import type { BreakdownRow, DailyRow, MonthlyRow, ThresholdRow, TopItem, UsageBatch, UsageStore, UsageSummary } from '../ports.js';
-
-type KindCounts = { view: number; read: number; download: number };
-const zero = (): KindCounts => ({ view: 0, read: 0, download: 0 });
-type Breakdown = { key: string; standards: number } & KindCounts;
+import { breakdownRows, kindTotals, monthlyRows, thresholdRows, topItems, totalsByStandard, withCodeTitles, type Breakdown, type KindCounts } from './rows.js';
 
 /** Rows per multi-row INSERT (5 parameters each: far below PostgreSQL's 65,535 bound parameters). */
 const CHUNK = 1000;
@@ -64,12 +61,7 @@ export class PgUsageStore implements UsageStore {
       SELECT kind, bot, SUM(count) AS n FROM usage_count GROUP BY kind, bot`.execute(this.db)).rows;
     const vis = (await sql<{ kind: UsageKind; n: number }>`
       SELECT kind, SUM(visitors) AS n FROM (${PgUsageStore.VISITORS}) v GROUP BY kind`.execute(this.db)).rows;
-    const totals = USAGE_KINDS.map((kind) => ({
-      kind,
-      count: Number(rows.find((r) => r.kind === kind && !Number(r.bot))?.n ?? 0),
-      bots: Number(rows.find((r) => r.kind === kind && Number(r.bot))?.n ?? 0),
-      visitorDays: Number(vis.find((v) => v.kind === kind)?.n ?? 0),
-    }));
+    const totals = kindTotals(rows, vis);
     const today1 = await sql<{ n: number }>`SELECT COUNT(DISTINCT visitor) AS n FROM usage_visitor WHERE day = ${today}`.execute(this.db);
     const span = await sql<{ first: string | null; last: string | null }>`SELECT MIN(day) AS first, MAX(day) AS last FROM usage_count`.execute(this.db);
     const std = await sql<{ n: number }>`SELECT COUNT(DISTINCT std_id) AS n FROM usage_count WHERE bot = 0`.execute(this.db);
@@ -91,33 +83,15 @@ export class PgUsageStore implements UsageStore {
     const vis = (await sql<{ month: string; n: number }>`
       SELECT substr(day, 1, 7) AS month, SUM(visitors) AS n FROM (${PgUsageStore.VISITORS}) v
       WHERE day BETWEEN ${from} AND ${to} GROUP BY 1`.execute(this.db)).rows;
-    const byMonth = new Map<string, MonthlyRow>();
-    const row = (month: string) => {
-      let r = byMonth.get(month);
-      if (!r) byMonth.set(month, (r = { month, ...zero(), bots: 0, visitorDays: 0 }));
-      return r;
-    };
-    for (const c of counts) {
-      const r = row(c.month);
-      if (Number(c.bot)) r.bots += Number(c.n);
-      else r[c.kind] += Number(c.n);
-    }
-    for (const v of vis) row(v.month).visitorDays = Number(v.n);
-    return [...byMonth.values()].sort((a, b) => cmp(a.month, b.month));
+    return monthlyRows(counts, vis);
   }
 
   private async totalsOf(ids: string[]): Promise<Map<string, KindCounts>> {
-    const out = new Map<string, KindCounts>();
-    if (!ids.length) return out;
+    if (!ids.length) return new Map();
     const rows = (await sql<{ std_id: string; kind: UsageKind; n: number }>`
       SELECT std_id, kind, SUM(count) AS n FROM usage_count
       WHERE bot = 0 AND std_id = ANY(${ids}::text[]) GROUP BY std_id, kind`.execute(this.db)).rows;
-    for (const r of rows) {
-      const c = out.get(r.std_id) ?? zero();
-      c[r.kind] = Number(r.n);
-      out.set(r.std_id, c);
-    }
-    return out;
+    return totalsByStandard(rows);
   }
 
   async top(kind: UsageKind, limit: number): Promise<TopItem[]> {
@@ -125,25 +99,11 @@ export class PgUsageStore implements UsageStore {
       SELECT std_id, SUM(count) AS n FROM usage_count WHERE bot = 0 AND kind = ${kind}
       GROUP BY std_id ORDER BY n DESC, std_id COLLATE "C" LIMIT ${limit}`.execute(this.db)).rows.map((r) => r.std_id);
     if (!ids.length) return [];
-    const std = new Map(
-      (await sql<{ id: string; number: string; nature: string | null }>`
-        SELECT id, number, nature FROM standard WHERE id = ANY(${ids}::text[])`.execute(this.db)).rows.map((s) => [s.id, s]),
-    );
-    const titles = new Map<string, Record<string, string>>();
-    for (const t of (await sql<{ std_id: string; lang: string; text: string }>`
-      SELECT std_id, lang, text FROM title WHERE type = 'main' AND std_id = ANY(${ids}::text[])`.execute(this.db)).rows) {
-      const m = titles.get(t.std_id) ?? {};
-      m[t.lang] ??= t.text;
-      titles.set(t.std_id, m);
-    }
-    const totals = await this.totalsOf(ids);
-    return ids.map((id) => ({
-      id,
-      number: std.get(id)?.number ?? null,
-      titles: titles.get(id) ?? {},
-      nature: std.get(id)?.nature ?? null,
-      ...(totals.get(id) ?? zero()),
-    }));
+    const std = (await sql<{ id: string; number: string; nature: string | null }>`
+      SELECT id, number, nature FROM standard WHERE id = ANY(${ids}::text[])`.execute(this.db)).rows;
+    const titles = (await sql<{ std_id: string; lang: string; text: string }>`
+      SELECT std_id, lang, text FROM title WHERE type = 'main' AND std_id = ANY(${ids}::text[])`.execute(this.db)).rows;
+    return topItems(ids, std, titles, await this.totalsOf(ids));
   }
 
   async thresholds(thresholds: readonly number[]): Promise<ThresholdRow[]> {
@@ -152,10 +112,7 @@ export class PgUsageStore implements UsageStore {
     const rows = (await sql<Record<string, number | string>>`
       WITH t AS (SELECT std_id, kind, SUM(count) AS n FROM usage_count WHERE bot = 0 GROUP BY std_id, kind)
       SELECT kind${thresholds.length ? sql`, ${sql.join(cols)}` : sql``} FROM t GROUP BY kind`.execute(this.db)).rows;
-    return USAGE_KINDS.map((kind) => {
-      const r = rows.find((x) => x.kind === kind);
-      return { kind, passed: Object.fromEntries(thresholds.map((th, i) => [String(th), Number(r?.[`t${i}`] ?? 0)])) };
-    });
+    return thresholdRows(thresholds, rows);
   }
 
   private async breakdown(keys: ReturnType<typeof sql>): Promise<Breakdown[]> {
@@ -165,12 +122,7 @@ export class PgUsageStore implements UsageStore {
     const counts = (await sql<{ key: string; standards: number }>`
       WITH u AS (SELECT std_id, kind, SUM(count) AS n FROM usage_count WHERE bot = 0 GROUP BY std_id, kind), k AS (${keys})
       SELECT COALESCE(k.key, '') AS key, COUNT(DISTINCT u.std_id) AS standards FROM u LEFT JOIN k ON k.std_id = u.std_id GROUP BY 1`.execute(this.db)).rows;
-    const out = new Map<string, Breakdown>(counts.map((c) => [c.key, { key: c.key, standards: Number(c.standards), ...zero() }]));
-    for (const r of sums) {
-      const b = out.get(r.key);
-      if (b) b[r.kind] += Number(r.n);
-    }
-    return [...out.values()].sort((a, b) => b.download + b.read + b.view - (a.download + a.read + a.view) || a.key.localeCompare(b.key));
+    return breakdownRows(counts, sums);
   }
 
   async byNature(): Promise<BreakdownRow[]> {
@@ -180,17 +132,9 @@ export class PgUsageStore implements UsageStore {
   async byCategory(scheme: 'ics' | 'ccs'): Promise<BreakdownRow[]> {
     const top = scheme === 'ics' ? sql`substr(code, 1, 2)` : sql`upper(substr(code, 1, 1))`;
     const rows = await this.breakdown(sql`SELECT DISTINCT std_id, ${top} AS key FROM classification WHERE scheme = ${scheme}`);
-    const titles = new Map(
-      (await sql<{ code: string; title_en: string | null; title_zh: string | null }>`
-        SELECT code, title_en, title_zh FROM classification_code WHERE scheme = ${scheme} AND level = 1`.execute(this.db)).rows.map((c) => [c.code, c]),
-    );
-    return rows.map((b) => {
-      const c = titles.get(b.key);
-      const t: Record<string, string> = {};
-      if (c?.title_en) t.en = c.title_en;
-      if (c?.title_zh) t.zh = c.title_zh;
-      return { ...b, titles: t };
-    });
+    const codes = (await sql<{ code: string; title_en: string | null; title_zh: string | null }>`
+      SELECT code, title_en, title_zh FROM classification_code WHERE scheme = ${scheme} AND level = 1`.execute(this.db)).rows;
+    return withCodeTitles(rows, codes);
   }
 
   async daily(fromDay: string, toDay: string, limit: number): Promise<DailyRow[]> {

@@ -1,5 +1,5 @@
 import type { SqliteDb } from '../../db/sqlite.js';
-import { USAGE_KINDS, type UsageKind } from '../model.js';
+import type { UsageKind } from '../model.js';
 import type {
   BreakdownRow,
   DailyRow,
@@ -11,9 +11,7 @@ import type {
   UsageSummary,
 } from '../ports.js';
 
-type KindCounts = { view: number; read: number; download: number };
-const zero = (): KindCounts => ({ view: 0, read: 0, download: 0 });
-type Breakdown = { key: string; standards: number } & KindCounts;
+import { breakdownRows, kindTotals, monthlyRows, thresholdRows, topItems, totalsByStandard, withCodeTitles, type Breakdown, type KindCounts } from './rows.js';
 
 /**
  * UsageStore on the application's better-sqlite3 handle (tables from migration 006_usage). Statements are prepared
@@ -70,12 +68,7 @@ export class SqliteUsageStore implements UsageStore {
     const vis = this.db
       .prepare(`SELECT kind, SUM(visitors) AS n FROM (${SqliteUsageStore.VISITORS}) GROUP BY kind`)
       .all() as { kind: UsageKind; n: number }[];
-    const totals = USAGE_KINDS.map((kind) => ({
-      kind,
-      count: rows.find((r) => r.kind === kind && !r.bot)?.n ?? 0,
-      bots: rows.find((r) => r.kind === kind && r.bot)?.n ?? 0,
-      visitorDays: vis.find((v) => v.kind === kind)?.n ?? 0,
-    }));
+    const totals = kindTotals(rows, vis);
     const visitorsToday = (
       this.db.prepare('SELECT COUNT(DISTINCT visitor) AS n FROM usage_visitor WHERE day = ?').get(today) as { n: number }
     ).n;
@@ -104,37 +97,19 @@ export class SqliteUsageStore implements UsageStore {
          WHERE day BETWEEN ? AND ? GROUP BY month`,
       )
       .all(from, to) as { month: string; n: number }[];
-    const byMonth = new Map<string, MonthlyRow>();
-    const row = (month: string) => {
-      let r = byMonth.get(month);
-      if (!r) byMonth.set(month, (r = { month, ...zero(), bots: 0, visitorDays: 0 }));
-      return r;
-    };
-    for (const c of counts) {
-      const r = row(c.month);
-      if (c.bot) r.bots += c.n;
-      else r[c.kind] += c.n;
-    }
-    for (const v of vis) row(v.month).visitorDays = v.n;
-    return [...byMonth.values()].sort((a, b) => a.month.localeCompare(b.month));
+    return monthlyRows(counts, vis);
   }
 
   /** Per-standard human totals of every kind for the given ids. */
   private totalsOf(ids: string[]): Map<string, KindCounts> {
-    const out = new Map<string, KindCounts>();
-    if (!ids.length) return out;
+    if (!ids.length) return new Map();
     const rows = this.db
       .prepare(
         `SELECT std_id, kind, SUM(count) AS n FROM usage_count
          WHERE bot = 0 AND std_id IN (SELECT value FROM json_each(?)) GROUP BY std_id, kind`,
       )
       .all(JSON.stringify(ids)) as { std_id: string; kind: UsageKind; n: number }[];
-    for (const r of rows) {
-      const c = out.get(r.std_id) ?? zero();
-      c[r.kind] = r.n;
-      out.set(r.std_id, c);
-    }
-    return out;
+    return totalsByStandard(rows);
   }
 
   top(kind: UsageKind, limit: number): TopItem[] {
@@ -148,31 +123,13 @@ export class SqliteUsageStore implements UsageStore {
     ).map((r) => r.std_id);
     if (!ids.length) return [];
     const json = JSON.stringify(ids);
-    const std = new Map(
-      (
-        this.db
-          .prepare('SELECT id, number, nature FROM standard WHERE id IN (SELECT value FROM json_each(?))')
-          .all(json) as { id: string; number: string; nature: string | null }[]
-      ).map((s) => [s.id, s]),
-    );
-    const titles = new Map<string, Record<string, string>>();
-    for (const t of this.db
-      .prepare(
-        `SELECT std_id, lang, text FROM title WHERE type = 'main' AND std_id IN (SELECT value FROM json_each(?))`,
-      )
-      .all(json) as { std_id: string; lang: string; text: string }[]) {
-      const m = titles.get(t.std_id) ?? {};
-      m[t.lang] ??= t.text;
-      titles.set(t.std_id, m);
-    }
-    const totals = this.totalsOf(ids);
-    return ids.map((id) => ({
-      id,
-      number: std.get(id)?.number ?? null,
-      titles: titles.get(id) ?? {},
-      nature: std.get(id)?.nature ?? null,
-      ...(totals.get(id) ?? zero()),
-    }));
+    const std = this.db
+      .prepare('SELECT id, number, nature FROM standard WHERE id IN (SELECT value FROM json_each(?))')
+      .all(json) as { id: string; number: string; nature: string | null }[];
+    const titles = this.db
+      .prepare(`SELECT std_id, lang, text FROM title WHERE type = 'main' AND std_id IN (SELECT value FROM json_each(?))`)
+      .all(json) as { std_id: string; lang: string; text: string }[];
+    return topItems(ids, std, titles, this.totalsOf(ids));
   }
 
   thresholds(thresholds: readonly number[]): ThresholdRow[] {
@@ -183,10 +140,7 @@ export class SqliteUsageStore implements UsageStore {
          SELECT kind, ${cols} FROM t GROUP BY kind`,
       )
       .all(...thresholds) as Record<string, number | string>[];
-    return USAGE_KINDS.map((kind) => {
-      const r = rows.find((x) => x.kind === kind);
-      return { kind, passed: Object.fromEntries(thresholds.map((th, i) => [String(th), Number(r?.[`t${i}`] ?? 0)])) };
-    });
+    return thresholdRows(thresholds, rows);
   }
 
   /** Groups per-standard totals by a key query yielding (std_id, key) pairs (a standard may have several keys). */
@@ -200,14 +154,7 @@ export class SqliteUsageStore implements UsageStore {
     const counts = this.db
       .prepare(`${from}, COUNT(DISTINCT u.std_id) AS standards FROM u LEFT JOIN k ON k.std_id = u.std_id GROUP BY 1`)
       .all(...params) as { key: string; standards: number }[];
-    const out = new Map<string, Breakdown>(counts.map((c) => [c.key, { key: c.key, standards: c.standards, ...zero() }]));
-    for (const r of sums) {
-      const b = out.get(r.key);
-      if (b) b[r.kind] += r.n;
-    }
-    return [...out.values()].sort(
-      (a, b) => b.download + b.read + b.view - (a.download + a.read + a.view) || a.key.localeCompare(b.key),
-    );
+    return breakdownRows(counts, sums);
   }
 
   byNature(): BreakdownRow[] {
@@ -221,20 +168,10 @@ export class SqliteUsageStore implements UsageStore {
     // Top level: the ICS field (first two digits, '13' of 13.220.50) or the CCS letter ('C' of C81).
     const top = scheme === 'ics' ? 'substr(code, 1, 2)' : 'upper(substr(code, 1, 1))';
     const rows = this.breakdown(`SELECT DISTINCT std_id, ${top} AS key FROM classification WHERE scheme = ?`, [scheme]);
-    const titles = new Map(
-      (
-        this.db
-          .prepare('SELECT code, title_en, title_zh FROM classification_code WHERE scheme = ? AND level = 1')
-          .all(scheme) as { code: string; title_en: string | null; title_zh: string | null }[]
-      ).map((c) => [c.code, c]),
-    );
-    return rows.map((b) => {
-      const c = titles.get(b.key);
-      const t: Record<string, string> = {};
-      if (c?.title_en) t.en = c.title_en;
-      if (c?.title_zh) t.zh = c.title_zh;
-      return { ...b, titles: t };
-    });
+    const codes = this.db
+      .prepare('SELECT code, title_en, title_zh FROM classification_code WHERE scheme = ? AND level = 1')
+      .all(scheme) as { code: string; title_en: string | null; title_zh: string | null }[];
+    return withCodeTitles(rows, codes);
   }
 
   daily(fromDay: string, toDay: string, limit: number): DailyRow[] {

@@ -51,18 +51,23 @@ export async function readMultipart(req: FastifyRequest): Promise<{ fields: Reco
   return { fields, file };
 }
 
-/** Registers the back-office pages (inside their own plugin scope, for multipart). */
-export function editorRoutes(app: FastifyInstance, services: Services): void {
-  app.addHook('onReady', async () => {
-    await services.editorial.start();
-  });
+/** Registers routes inside their own plugin scope that parses multipart uploads (UPLOAD_MAX_BYTES, one file, bounded fields). */
+export function withMultipart(app: FastifyInstance, services: Services, register: (scope: FastifyInstance, services: Services) => void): void {
   app.register(async (scope) => {
     await scope.register(multipart, {
       limits: { fileSize: services.config.UPLOAD_MAX_BYTES, files: 1, fields: 10, fieldSize: 10_000, parts: 12, headerPairs: 100 },
       throwFileSizeLimit: true,
     });
-    routes(scope, services);
+    register(scope, services);
   });
+}
+
+/** Registers the back-office pages (inside their own plugin scope, for multipart). */
+export function editorRoutes(app: FastifyInstance, services: Services): void {
+  app.addHook('onReady', async () => {
+    await services.editorial.start();
+  });
+  withMultipart(app, services, routes);
 }
 
 function routes(app: FastifyInstance, services: Services): void {
@@ -108,6 +113,15 @@ function routes(app: FastifyInstance, services: Services): void {
     ...over,
   });
 
+  /** A refused form: field errors or a stale version re-render it (with the draft as it is now); anything else is thrown. */
+  const refusedForm = async (req: FastifyRequest, reply: FastifyReply, id: string, e: unknown) => {
+    const errors = fieldErrorsOf(e);
+    const conflict = isAppError(e) && e.code === 'conflict';
+    if (!errors && !conflict) throw e;
+    const draft = await ed.getDraft(caller(req), id);
+    return { errors, conflict, draft, ctx: page(req, reply) };
+  };
+
   app.get<IdParams>('/editor/drafts/:id', { config: { policy: { action: 'standard.read_unpublished' } } }, async (req, reply) => {
     const draft = await ed.getDraft(caller(req), req.params.id);
     const ctx = page(req, reply);
@@ -122,12 +136,8 @@ function routes(app: FastifyInstance, services: Services): void {
       await ed.updateDraft(caller(req), req.params.id, versionOf(req.body), inputFromForm(values));
       return reply.redirect(`${draftHref(req.params.id)}?saved=1`, 303);
     } catch (e) {
-      const errors = fieldErrorsOf(e);
-      const conflict = isAppError(e) && e.code === 'conflict';
-      if (!errors && !conflict) throw e;
       // Re-render with what was typed; on a conflict, with the current version so a second save is deliberate.
-      const draft = await ed.getDraft(caller(req), req.params.id);
-      const ctx = page(req, reply);
+      const { errors, conflict, draft, ctx } = await refusedForm(req, reply, req.params.id, e);
       const flash = conflict ? { kind: 'error' as const, text: ctx.t('editorial.err.conflict') } : undefined;
       return sendHtml(reply, draftPage(ctx, await draftData(req, draft, { values, errors, flash })), conflict ? 409 : 400);
     }
@@ -181,11 +191,7 @@ function routes(app: FastifyInstance, services: Services): void {
       await ed.stageText(caller(req), req.params.id, versionOf(fields), { bytes: file.bytes, name: file.name, importer: fields.importer });
       return reply.redirect(draftHref(req.params.id, 'text'), 303);
     } catch (e) {
-      const errors = fieldErrorsOf(e);
-      const conflict = isAppError(e) && e.code === 'conflict';
-      if (!errors && !conflict) throw e;
-      const draft = await ed.getDraft(caller(req), req.params.id);
-      const ctx = page(req, reply);
+      const { errors, conflict, draft, ctx } = await refusedForm(req, reply, req.params.id, e);
       const error = conflict ? ctx.t('editorial.err.conflict') : Object.values(errors!).map((x) => ctx.t(`editorial.err.${x.code}` as never, x.params ?? {})).join(' ');
       return sendHtml(reply, textPage(ctx, { draft, csrfToken: csrfToken(req), error }), conflict ? 409 : 400);
     }

@@ -8,6 +8,7 @@ import { DEMO_DIR, loadDemoTexts } from '../../demo/load.js';
 import { runImport } from '../../importers/runner.js';
 import { FakeClock } from '../../kernel/clock.js';
 import { setDisclosure } from '../../reader/disclosure.js';
+import { testRecord } from '../../testing/records.js';
 import { testServices } from '../../testing/services.js';
 import { buildServer } from '../server.js';
 
@@ -215,22 +216,13 @@ describe('hostile content is escaped', () => {
   it('escapes markup in text, titles, terms, links and MathML', async () => {
     const evil = '<script>alert(1)</script>';
     await services.catalogue.upsert(
-      {
+      testRecord({
         id: 'XSS-1',
         identifiers: [{ type: 'other', value: 'XSS 1', primary: true }],
         body: 'XSS',
-        docType: 'standard',
         titles: [{ lang: 'en', type: 'main', text: `T ${evil}` }],
-        dates: [],
-        status: 'current',
-        classifications: [],
-        contributors: [],
-        abstracts: [],
-        relations: [],
-        links: [],
-        keywords: [],
         source: { importer: 'test', ref: 'x' },
-      },
+      }),
       { actor: 'test' },
     );
     await services.content.put(
