@@ -2,9 +2,9 @@
  * Bulk import from the web UI: an uploaded file for any registered importer runs in the background inside the
  * process (the request returns at once), through the same runner as `stdhub import` (import_run, diagnostics,
  * 'import.run' event). Progress and the final report are kept in editorial_import, so the progress page reads
- * them from the database; a run cut short by a restart is marked 'interrupted' at the next start. (With several
- * app instances on one database, a starting instance also marks the others' live runs; those still finish and
- * overwrite the mark with their report, so the page shows 'interrupted' only meanwhile.)
+ * them from the database; a run cut short by a restart is marked 'interrupted' at the next start. Running imports
+ * write a heartbeat, so with several app instances on one database a starting instance marks only runs whose
+ * process is gone (stale heartbeat), never those another live instance is working on.
  *
  * Scope: the importer writes through guarded ports. A record whose body is not a publisher the caller holds
  * 'standard.create' (new) / 'standard.edit' (existing) for is refused — the store throws, and the importer reports
@@ -34,6 +34,9 @@ import type { EditorialImportTable } from './tables.js';
 
 /** Imports one person may have running at once (each holds its upload in memory and keeps the writer busy). */
 export const MAX_RUNNING_PER_ACTOR = 2;
+/** How often a running import writes its heartbeat, and after how long without one it counts as interrupted. */
+const HEARTBEAT_MS = 30_000;
+export const STALE_AFTER_MS = 5 * 60_000;
 
 /** Extensions an upload may keep in the temporary file name (importers choose their reader by extension). */
 const KEEP_EXT = /\.(tar\.gz|tar\.xz|tgz|txz|tar|xml|json|ya?ml|txt)$/i;
@@ -168,7 +171,7 @@ export class BulkImports {
     const blob = `editorial/imports/${id}/upload`;
     await this.deps.blobs.put(blob, upload.bytes);
     const now = this.deps.clock.now().toISOString();
-    const row: EditorialImportTable = { id, importer, file_name: displayName(upload.name), blob, state: 'running', done: 0, total: null, report: null, created_by: actor, created_at: now, finished_at: null };
+    const row: EditorialImportTable = { id, importer, file_name: displayName(upload.name), blob, state: 'running', done: 0, total: null, report: null, created_by: actor, created_at: now, finished_at: null, heartbeat_at: now };
     await this.deps.db.transaction().execute(async (tx) => {
       await tx.insertInto('editorial_import').values(row).execute();
       await tx
@@ -186,6 +189,12 @@ export class BulkImports {
     const dir = await mkdtemp(join(tmpdir(), 'stdhub-bulk-'));
     let lastWrite = 0;
     let pending: Promise<unknown> = Promise.resolve();
+    // Sign of life for other instances (markInterrupted), also while one large record takes long.
+    const beat = () => {
+      pending = pending.then(() => db.updateTable('editorial_import').set({ heartbeat_at: this.deps.clock.now().toISOString() }).where('id', '=', row.id).execute()).catch(() => undefined);
+    };
+    const heartbeat = setInterval(beat, HEARTBEAT_MS);
+    heartbeat.unref();
     try {
       const bytes = await readBlob(this.deps.blobs, row.blob);
       if (!bytes) throw new Error('the uploaded file is missing from the blob store');
@@ -204,7 +213,8 @@ export class BulkImports {
             const t = Date.now();
             if (t - lastWrite < 250) return;
             lastWrite = t;
-            pending = pending.then(() => db.updateTable('editorial_import').set({ done, total: total ?? null }).where('id', '=', row.id).execute()).catch(() => undefined);
+            const at = this.deps.clock.now().toISOString();
+            pending = pending.then(() => db.updateTable('editorial_import').set({ done, total: total ?? null, heartbeat_at: at }).where('id', '=', row.id).execute()).catch(() => undefined);
           },
         },
       );
@@ -222,6 +232,7 @@ export class BulkImports {
       const report = { importer: row.importer, source: row.file_name, startedAt: row.created_at, finishedAt: this.deps.clock.now().toISOString(), counts: { seen: 0, created: 0, updated: 0, unchanged: 0, failed: 0, skipped: 0 }, diagnostics: [{ id: 'import.crashed', severity: 'abort' as const, category: 'source', message: (e as Error).message, location: { file: row.file_name } }] };
       await db.updateTable('editorial_import').set({ state: 'failed', report: JSON.stringify(report), finished_at: report.finishedAt }).where('id', '=', row.id).execute();
     } finally {
+      clearInterval(heartbeat);
       await rm(dir, { recursive: true, force: true });
     }
   }
@@ -248,12 +259,18 @@ export class BulkImports {
     await this.running.get(id);
   }
 
-  /** Marks runs left 'running' by a previous process as interrupted (called at start-up). */
+  /**
+   * Marks runs left 'running' by a process that is gone as interrupted (called at start-up): only runs whose
+   * heartbeat is older than STALE_AFTER_MS, so runs of other live instances sharing the database are left alone.
+   */
   async markInterrupted(): Promise<number> {
+    const now = this.deps.clock.now();
+    const staleBefore = new Date(now.getTime() - STALE_AFTER_MS).toISOString();
     const r = await this.deps.db
       .updateTable('editorial_import')
-      .set({ state: 'interrupted', finished_at: this.deps.clock.now().toISOString() })
+      .set({ state: 'interrupted', finished_at: now.toISOString() })
       .where('state', '=', 'running')
+      .where((eb) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', staleBefore)]))
       .executeTakeFirst();
     return Number(r.numUpdatedRows);
   }

@@ -45,6 +45,8 @@ export interface EditorialImportTable {
   created_by: string;
   created_at: string;
   finished_at: string | null;
+  /** Last sign of life of the process running the import (migration 013); stale = that process is gone. */
+  heartbeat_at?: string | null;
 }
 
 export interface EditorialTables {

@@ -11,6 +11,7 @@ import * as m009 from './009_audit.js';
 import * as m010 from './010_lifecycle.js';
 import * as m011 from './011_bulletins.js';
 import * as m012 from './012_alerts.js';
+import * as m013 from './013_import_heartbeat.js';
 
 /**
  * Migrations in order, provided in code (not read from a folder) so the compiled build and the tests use the same
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '010_lifecycle': m010,
   '011_bulletins': m011,
   '012_alerts': m012,
+  '013_import_heartbeat': m013,
 };

@@ -250,4 +250,23 @@ describe('editorial back office over HTTP', () => {
     const adm = await s.editorial.imports.get({ principal: { kind: 'user', userId: admin.id, name: '', grants: [{ role: 'admin' }] } }, adminRun);
     expect(adm.report!.diagnostics.filter((x) => /refused/.test(x.message))).toEqual([]);
   });
+
+  it('at start-up marks as interrupted only runs whose process is gone (stale heartbeat), not live runs of other instances', async () => {
+    const now = s.clock.now().getTime();
+    const row = (id: string, heartbeat: string | null) => ({
+      id, importer: 'samr-json', file_name: 'x.json', blob: `editorial/imports/${id}/upload`, state: 'running' as const, done: 0, total: null,
+      report: null, created_by: 'user:x', created_at: new Date(now - 3_600_000).toISOString(), finished_at: null, heartbeat_at: heartbeat,
+    });
+    await s.db
+      .insertInto('editorial_import')
+      .values([
+        row('00000000000000a1', new Date(now - 10 * 60_000).toISOString()), // its process died ten minutes ago
+        row('00000000000000a2', new Date(now - 20_000).toISOString()), // another instance is working on it
+        row('00000000000000a3', null), // written before heartbeats existed
+      ])
+      .execute();
+    expect(await s.editorial.imports.markInterrupted()).toBe(2);
+    const states = await s.db.selectFrom('editorial_import').select(['id', 'state']).where('id', 'like', '00000000000000a%').orderBy('id').execute();
+    expect(states.map((r) => r.state)).toEqual(['interrupted', 'running', 'interrupted']);
+  });
 });
