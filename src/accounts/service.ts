@@ -1,3 +1,4 @@
+import type { JobDefinition } from '../jobs/ports.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError } from '../kernel/errors.js';
 import type { Mailer } from '../mail/ports.js';
@@ -277,6 +278,18 @@ export class AccountsService {
       idleBefore: new Date(now - this.opts.idleMinutes * MIN).toISOString(),
       quietBefore: new Date(now - DAY).toISOString(),
     });
+  }
+
+  /** The hourly housekeeping job (src/jobs): purgeExpired, so dead sessions and used links do not pile up. */
+  jobDefinition(): JobDefinition {
+    return {
+      name: 'accounts.purge',
+      everyMs: 60 * MIN,
+      run: async () => {
+        const r = await this.purgeExpired();
+        return { changed: r.sessions + r.links + r.throttles };
+      },
+    };
   }
 
   /** Creates a person as an administrator or the CLI would: the address counts as verified. */

@@ -116,6 +116,7 @@ export async function openServices(config: Config, opts: { clock?: Clock } = {})
   const jobs = new Scheduler({ db, clock, lock: shared.jobLock ?? new LocalJobLock() });
   const lifecycle = new LifecycleService({ db, clock, indexers: [indexer], calendar: loadCalendar(config.CALENDAR_FILE), settings: config });
   jobs.register(lifecycle.jobDefinition());
+  jobs.register(accounts.jobDefinition());
   jobs.register(pruneDownloadsJob(blobs));
   const alerts = openAlerts({ db, clock, config, catalogue, search, mailer: mail.mailer, contacts: async (id) => { const p = await accounts.store.getPerson(id); return p && p.status === 'active' && p.emailVerifiedAt ? { email: p.email } : null; } });
   for (const job of alerts.jobs()) jobs.register(job);
