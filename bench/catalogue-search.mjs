@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DIST, ROOT, SHARED, args, benchPaths, dist, opt, percentile, round, summary } from './lib.mjs';
+import { DIST, ROOT, SHARED, args, benchPaths, dist, opt, percentile, round, summary, stopChild } from './lib.mjs';
 
 const { WORK, RESULTS } = benchPaths('catalogue-search');
 const DB = join(WORK, 'catalogue.sqlite');
@@ -334,12 +334,7 @@ async function measureHttp() {
     };
     return { server: info.server, searchMode: info.mode, workers: WORKERS, single, concurrent, cost };
   } finally {
-    child.removeAllListeners('exit');
-    child.send('stop');
-    await new Promise((r) => {
-      const t = setTimeout(() => (child.kill(), r()), 10_000);
-      child.once('exit', () => (clearTimeout(t), r()));
-    });
+    await stopChild(child);
   }
 }
 

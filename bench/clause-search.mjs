@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { numberOption, percentile, round, summary } from './lib.mjs';
+import { numberOption, percentile, round, summary, stopChild } from './lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
@@ -218,12 +218,7 @@ async function measureHttp() {
     const concurrent = await drive(CONCURRENCY, get);
     return { mode: info.mode, workers: WORKERS, single, concurrent, statuses };
   } finally {
-    child.removeAllListeners('exit');
-    child.send('stop');
-    await new Promise((r) => {
-      const t = setTimeout(() => (child.kill(), r()), 10_000);
-      child.once('exit', () => (clearTimeout(t), r()));
-    });
+    await stopChild(child);
   }
 }
 

@@ -84,3 +84,13 @@ export function summary(latencies, seconds) {
     maxms: round(s[s.length - 1] ?? null),
   };
 }
+
+/** Asks a forked server child to stop ('stop' message) and waits for it to exit; kills it after 10 s. */
+export async function stopChild(child) {
+  child.removeAllListeners('exit');
+  child.send('stop');
+  await new Promise((r) => {
+    const t = setTimeout(() => (child.kill(), r()), 10_000);
+    child.once('exit', () => (clearTimeout(t), r()));
+  });
+}

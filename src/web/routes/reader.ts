@@ -154,6 +154,20 @@ async function restrictedGate(services: Services, req: FastifyRequest, reply: Fa
   if (l.disclosure.mode === 'restricted') reply.header('cache-control', 'private, no-store');
 }
 
+/**
+ * The common start of the download routes: loads the standard, sends the refusal page when its disclosure does not
+ * allow downloads (returns null: the reply is sent), and applies the restricted-text gate.
+ */
+async function loadForDownload(services: Services, req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, what: 'download' | 'source'): Promise<Loaded | null> {
+  const l = await load(services, req.params.id);
+  if (guard(l, 'download')) {
+    refuse(services, req, reply, l, 'download');
+    return null;
+  }
+  await restrictedGate(services, req, reply, l, what, what === 'download' ? req.url.split('?')[0].split('/').pop() : undefined);
+  return l;
+}
+
 /** A permalink or a typed number in the URL: redirect to the record's canonical id with the same suffix. */
 function canonical(req: FastifyRequest, reply: FastifyReply, l: Loaded, id: string, suffix: string): FastifyReply | null {
   if (l.record.id === id) return null;
@@ -230,10 +244,8 @@ export function readerRoutes(app: FastifyInstance, services: Services): void {
   });
 
   app.get<{ Params: { id: string } }>('/std/:id/download.pdf', { config: { policy: 'public' } }, async (req, reply) => {
-    const l = await load(services, req.params.id);
-    const denied = guard(l, 'download');
-    if (denied) return refuse(services, req, reply, l, 'download');
-    await restrictedGate(services, req, reply, l, 'download', req.url.split('?')[0].split('/').pop());
+    const l = await loadForDownload(services, req, reply, 'download');
+    if (!l) return reply;
     const ctx = pageContext(req, reply, services);
     const doc = await textOf(services, l, wantedLang(req, ctx, l.langs));
     const number = primaryIdentifier(l.record).value;
@@ -259,10 +271,8 @@ export function readerRoutes(app: FastifyInstance, services: Services): void {
   });
 
   app.get<{ Params: { id: string } }>('/std/:id/download.html', { config: { policy: 'public' } }, async (req, reply) => {
-    const l = await load(services, req.params.id);
-    const denied = guard(l, 'download');
-    if (denied) return refuse(services, req, reply, l, 'download');
-    await restrictedGate(services, req, reply, l, 'download', req.url.split('?')[0].split('/').pop());
+    const l = await loadForDownload(services, req, reply, 'download');
+    if (!l) return reply;
     const ctx = pageContext(req, reply, services);
     const doc = await textOf(services, l, wantedLang(req, ctx, l.langs));
     const number = primaryIdentifier(l.record).value;
@@ -289,10 +299,8 @@ export function readerRoutes(app: FastifyInstance, services: Services): void {
   });
 
   app.get<{ Params: { id: string } }>('/std/:id/source', { config: { policy: 'public' } }, async (req, reply) => {
-    const l = await load(services, req.params.id);
-    const denied = guard(l, 'download');
-    if (denied) return refuse(services, req, reply, l, 'download');
-    await restrictedGate(services, req, reply, l, 'source');
+    const l = await loadForDownload(services, req, reply, 'source');
+    if (!l) return reply;
     if (!l.langs.length) throw new AppError('text_not_found');
     const lang = wantedLang(req, null, l.langs);
     // Streamed from the blob store (filled from the content store on the first download): src/blobs/downloads.ts.
